@@ -1,0 +1,179 @@
+/**
+ * The `rmos` command line: one entry point for the service and its operations.
+ *
+ * Kernel commands (serve, db, openapi) live here; plugins add theirs (verify, reindex,
+ * v1, schemas, diff) through `Plugin.commands`. Every command has `--help` and
+ * `--json`. Exit codes: 0 success, 1 a check failed, 2 usage or configuration error.
+ */
+import "reflect-metadata";
+import { parseCommandArgs, UsageError, writeJson } from "./args.js";
+import { ConfigError, loadConfig } from "../kernel/config.js";
+import type { CliCommand, CliIo } from "../kernel/cli_command.js";
+import { createKernel, type Kernel } from "../kernel/kernel.js";
+import { createLogger } from "../kernel/logger.js";
+import { closeOnSignals, listen } from "../kernel/server.js";
+import { MigrationDriftError } from "../kernel/db/migrations.js";
+import { PluginLoadError } from "../kernel/plugin_order.js";
+import { ALL_PLUGINS } from "../plugins/index.js";
+import fs from "node:fs";
+
+const serveCommand: CliCommand = {
+  name: "serve",
+  summary: "run the HTTP service",
+  help: `Usage: rmos serve
+
+Runs the service with the configuration from the environment (see README:
+PORT, HOST, RMOS_DATA_DIR, RMOS_DATABASE_URL, ...). Applies pending database
+migrations first unless RMOS_AUTO_MIGRATE=false. Stops gracefully on SIGTERM/SIGINT.`,
+  async run({ args, io }) {
+    const { values } = parseCommandArgs(args, {});
+    if (values.help) {
+      io.stdout.write(`${this.help}\n`);
+      return 0;
+    }
+    const config = loadConfig();
+    const kernel = createKernel({
+      config,
+      plugins: ALL_PLUGINS,
+      logger: createLogger(config.logLevel, 1),
+      processMetrics: true,
+    });
+    await kernel.start();
+    const running = await listen(kernel);
+    closeOnSignals(running, kernel);
+    kernel.logger.info(
+      { url: running.url, data_dir: config.dataDir, plugins: kernel.plugins.map((p) => p.name) },
+      "rmos listening",
+    );
+    if (values.json) writeJson(io.stdout, { url: running.url, pid: process.pid });
+    return new Promise<number>(() => {}); // runs until a signal
+  },
+};
+
+const dbCommand: CliCommand = {
+  name: "db",
+  summary: "database migrations: status | migrate",
+  help: `Usage: rmos db status [--json]
+       rmos db migrate [--json]
+
+status   lists applied, pending and drifted (edited after being applied) migrations;
+         exits 1 when any are pending or drifted.
+migrate  applies every pending migration, each in its own transaction, holding the
+         database's write lock; refuses (exit 2) when an applied migration changed.`,
+  async run({ args, io, boot }) {
+    const { values, positionals } = parseCommandArgs(args, {});
+    const action = positionals[0];
+    if (values.help || !action) {
+      io.stdout.write(`${this.help}\n`);
+      return values.help ? 0 : 2;
+    }
+    if (action !== "status" && action !== "migrate") throw new UsageError(`unknown db action "${action}"`);
+    const kernel = kernelForCli();
+    try {
+      if (action === "migrate") {
+        const applied = kernel.migrate((m) => io.stderr.write(`applied ${m.plugin}/${m.id}\n`));
+        if (values.json) writeJson(io.stdout, { applied: applied.map((m) => `${m.plugin}/${m.id}`) });
+        else io.stdout.write(`${applied.length} migration(s) applied; the database is up to date\n`);
+        return 0;
+      }
+      const status = kernel.migrationStatus();
+      const report = {
+        applied: status.applied.map((a) => ({ migration: `${a.plugin}/${a.id}`, applied_at: a.applied_at, checksum: a.checksum })),
+        pending: status.pending.map((m) => `${m.plugin}/${m.id}`),
+        drifted: status.drifted.map((d) => `${d.migration.plugin}/${d.migration.id}`),
+        missing: status.missing.map((a) => `${a.plugin}/${a.id}`),
+      };
+      if (values.json) writeJson(io.stdout, report);
+      else {
+        for (const a of report.applied) io.stdout.write(`applied  ${a.migration}  ${a.applied_at}\n`);
+        for (const p of report.pending) io.stdout.write(`pending  ${p}\n`);
+        for (const d of report.drifted) io.stdout.write(`DRIFTED  ${d}  (file changed after it was applied)\n`);
+        for (const m of report.missing) io.stdout.write(`MISSING  ${m}  (applied, file gone)\n`);
+      }
+      return report.pending.length + report.drifted.length + report.missing.length === 0 ? 0 : 1;
+    } finally {
+      await kernel.close();
+    }
+    void boot;
+  },
+};
+
+const openapiCommand: CliCommand = {
+  name: "openapi",
+  summary: "print (or write) the OpenAPI document, without a server",
+  help: `Usage: rmos openapi [--out FILE]
+
+Builds the OpenAPI 3.1 document from the loaded plugins' routes (no I/O, no server)
+and prints it, or writes it to FILE.`,
+  async run({ args, io }) {
+    const { values } = parseCommandArgs(args, { out: { type: "string" } });
+    if (values.help) {
+      io.stdout.write(`${this.help}\n`);
+      return 0;
+    }
+    const kernel = kernelForCli();
+    const text = `${JSON.stringify(kernel.openApiDocument(), null, 2)}\n`;
+    if (values.out) fs.writeFileSync(values.out, text);
+    else io.stdout.write(text);
+    return 0;
+  },
+};
+
+/** A kernel for CLI work: logs to stderr at LOG_LEVEL (default warn). */
+function kernelForCli(): Kernel {
+  const config = loadConfig({ LOG_LEVEL: "warn", ...process.env });
+  return createKernel({ config, plugins: ALL_PLUGINS, logger: createLogger(config.logLevel, 2) });
+}
+
+/** Every command: the kernel's and the plugins'. */
+export function allCommands(): CliCommand[] {
+  const own = [serveCommand, dbCommand, openapiCommand];
+  const fromPlugins = ALL_PLUGINS.flatMap((p) => p.commands ?? []);
+  return [...own, ...fromPlugins];
+}
+
+function usage(commands: readonly CliCommand[]): string {
+  const width = Math.max(...commands.map((c) => c.name.length));
+  return `Usage: rmos <command> [options]   (rmos <command> --help for details)
+
+Commands:
+${commands.map((c) => `  ${c.name.padEnd(width)}  ${c.summary}`).join("\n")}
+`;
+}
+
+/** Runs the CLI with `argv` (without node and script); resolves to the exit code. */
+export async function main(argv: readonly string[], io: CliIo = { stdout: process.stdout, stderr: process.stderr }): Promise<number> {
+  const commands = allCommands();
+  const [name, ...rest] = argv;
+  if (!name || name === "--help" || name === "-h" || name === "help") {
+    io.stdout.write(usage(commands));
+    return name ? 0 : 2;
+  }
+  const command = commands.find((c) => c.name === name);
+  if (!command) {
+    io.stderr.write(`rmos: unknown command "${name}"\n\n${usage(commands)}`);
+    return 2;
+  }
+  try {
+    return await command.run({
+      args: rest,
+      io,
+      boot: async (options = {}) => {
+        const kernel = kernelForCli();
+        await kernel.start({ migrate: options.migrate ?? kernel.config.autoMigrate });
+        return kernel;
+      },
+    });
+  } catch (error) {
+    if (error instanceof UsageError) {
+      io.stderr.write(`rmos ${name}: ${error.message}\n\n${command.help}\n`);
+      return 2;
+    }
+    if (error instanceof ConfigError || error instanceof PluginLoadError || error instanceof MigrationDriftError) {
+      io.stderr.write(`rmos ${name}: ${error.message}\n`);
+      return 2;
+    }
+    io.stderr.write(`rmos ${name}: ${(error as Error).stack ?? String(error)}\n`);
+    return 1;
+  }
+}

@@ -1,0 +1,63 @@
+/**
+ * The blob store port: content-addressed bytes (attachments), named by their SHA-256.
+ *
+ * The embedded implementation keeps `<data>/blobs/<sha[0:2]>/<sha>`; an object-store
+ * backend can be added behind the same interface and must pass `blobStoreContract`.
+ * A blob is written only when complete and hashed, so a name always matches its bytes
+ * unless the storage itself decays — which `verify` detects.
+ */
+import type { Readable } from "node:stream";
+import { token } from "../token.js";
+
+export interface BlobInfo {
+  readonly sha256: string;
+  readonly size_bytes: number;
+}
+
+export interface BlobPutOptions {
+  /** Refuse (BlobTooLargeError) once more than this many bytes arrive. */
+  readonly maxBytes: number;
+  /** Refuse (BlobDigestMismatchError) when the content's SHA-256 is not this. */
+  readonly expectedSha256?: string | undefined;
+}
+
+/** The result of re-hashing a blob. */
+export interface BlobCheck {
+  readonly sha256: string;
+  readonly ok: boolean;
+  /** "ok", "missing", "truncated", "altered", or a read error. */
+  readonly reason: string;
+}
+
+export class BlobTooLargeError extends Error {
+  override readonly name = "BlobTooLargeError";
+  constructor(readonly maxBytes: number) {
+    super(`the content is larger than the limit of ${maxBytes} bytes`);
+  }
+}
+
+export class BlobDigestMismatchError extends Error {
+  override readonly name = "BlobDigestMismatchError";
+  constructor(
+    readonly expected: string,
+    readonly actual: string,
+  ) {
+    super(`the content's sha256 is ${actual}, not the ${expected} the client sent`);
+  }
+}
+
+export interface BlobStore {
+  /** Streams `body` into the store; `created` is false when the content was already there. */
+  put(body: AsyncIterable<Uint8Array>, options: BlobPutOptions): Promise<{ info: BlobInfo; created: boolean }>;
+  /** Size of a stored blob, or undefined. */
+  stat(sha256: string): Promise<BlobInfo | undefined>;
+  /** A stream of the blob's bytes, `end` inclusive. */
+  read(sha256: string, range?: { start: number; end: number }): Promise<Readable>;
+  /** Re-hashes a blob against its name (and expected size when given). */
+  verify(sha256: string, expectedSize?: number): Promise<BlobCheck>;
+  /** Every stored blob's sha256. */
+  scan(): AsyncIterable<string>;
+  close(): Promise<void>;
+}
+
+export const BLOB_STORE = token<BlobStore>("BlobStore");

@@ -1,0 +1,154 @@
+/**
+ * The SQL migration runner.
+ *
+ * Each plugin ships ordered files `NNNN_name.sql` in its `migrations/` folder. The
+ * runner records every applied migration (plugin, id, SHA-256 checksum of the file,
+ * time) in `rmos_migrations`, applies each pending one in its own transaction, is
+ * idempotent, and refuses to run when an applied migration's file has changed
+ * (drift) or disappeared. Two processes never migrate at once: each migration runs
+ * under SQLite's write lock (`BEGIN IMMEDIATE`) and re-checks whether it was applied
+ * meanwhile. Written here rather than with Kysely's migrator because that one keeps
+ * no checksum, so it cannot detect an edited migration.
+ */
+import { createHash } from "node:crypto";
+import fs from "node:fs";
+import { fileURLToPath } from "node:url";
+import type { Database } from "../../contracts/ports/database.js";
+
+/** One migration file of one plugin. */
+export interface Migration {
+  readonly plugin: string;
+  /** the file name without `.sql`, e.g. `0001_init_runs_index` */
+  readonly id: string;
+  readonly sql: string;
+  readonly checksum: string;
+}
+
+export interface AppliedMigration {
+  readonly plugin: string;
+  readonly id: string;
+  readonly checksum: string;
+  readonly applied_at: string;
+}
+
+export interface MigrationStatus {
+  readonly applied: AppliedMigration[];
+  readonly pending: Migration[];
+  /** applied migrations whose file changed since */
+  readonly drifted: Array<{ migration: Migration; applied: AppliedMigration }>;
+  /** applied migrations with no file any more */
+  readonly missing: AppliedMigration[];
+}
+
+/** Raised when applied migrations and files disagree; nothing is applied then. */
+export class MigrationDriftError extends Error {
+  override readonly name = "MigrationDriftError";
+}
+
+const FILE_NAME = /^(\d{4})_[a-z0-9_]+\.sql$/;
+
+/** Reads the migration files of each plugin's folder, in order. */
+export function loadMigrations(sources: ReadonlyArray<{ plugin: string; dir: URL }>): Migration[] {
+  const all: Migration[] = [];
+  for (const { plugin, dir } of sources) {
+    const folder = fileURLToPath(dir);
+    const files = fs.readdirSync(folder).filter((f) => f.endsWith(".sql")).sort();
+    const seen = new Set<string>();
+    for (const file of files) {
+      const m = FILE_NAME.exec(file);
+      if (!m) throw new Error(`migration file ${folder}/${file} of plugin "${plugin}" is not named NNNN_name.sql`);
+      if (seen.has(m[1] as string)) throw new Error(`plugin "${plugin}" has two migrations numbered ${m[1]}`);
+      seen.add(m[1] as string);
+      const sql = fs.readFileSync(`${folder}/${file}`, "utf8");
+      const checksum = createHash("sha256").update(sql).digest("hex");
+      all.push({ plugin, id: file.slice(0, -4), sql, checksum });
+    }
+  }
+  return all;
+}
+
+function ensureTable(database: Database): void {
+  database.db.exec(`CREATE TABLE IF NOT EXISTS rmos_migrations (
+    plugin TEXT NOT NULL,
+    id TEXT NOT NULL,
+    checksum TEXT NOT NULL,
+    applied_at TEXT NOT NULL,
+    PRIMARY KEY (plugin, id)
+  )`);
+}
+
+function appliedRows(database: Database): AppliedMigration[] {
+  return database.db
+    .prepare("SELECT plugin, id, checksum, applied_at FROM rmos_migrations ORDER BY plugin, id")
+    .all() as AppliedMigration[];
+}
+
+/** Compares the files with what the database has applied. */
+export function migrationStatus(database: Database, migrations: readonly Migration[]): MigrationStatus {
+  ensureTable(database);
+  const applied = appliedRows(database);
+  const key = (p: string, id: string) => `${p}/${id}`;
+  const appliedByKey = new Map(applied.map((a) => [key(a.plugin, a.id), a]));
+  const fileKeys = new Set(migrations.map((m) => key(m.plugin, m.id)));
+  const pending: Migration[] = [];
+  const drifted: MigrationStatus["drifted"] = [];
+  for (const migration of migrations) {
+    const done = appliedByKey.get(key(migration.plugin, migration.id));
+    if (!done) pending.push(migration);
+    else if (done.checksum !== migration.checksum) drifted.push({ migration, applied: done });
+  }
+  const plugins = new Set(migrations.map((m) => m.plugin));
+  const missing = applied.filter((a) => plugins.has(a.plugin) && !fileKeys.has(key(a.plugin, a.id)));
+  return { applied, pending, drifted, missing };
+}
+
+/** Throws MigrationDriftError when the status shows drift or missing files. */
+export function assertNoDrift(status: MigrationStatus): void {
+  const lines = [
+    ...status.drifted.map(
+      ({ migration, applied }) =>
+        `  ${migration.plugin}/${migration.id}: file checksum ${migration.checksum.slice(0, 12)}… differs from the applied ${applied.checksum.slice(0, 12)}… (applied ${applied.applied_at})`,
+    ),
+    ...status.missing.map((a) => `  ${a.plugin}/${a.id}: applied ${a.applied_at} but its file is gone`),
+  ];
+  if (lines.length > 0) {
+    throw new MigrationDriftError(
+      `refusing to start: applied migrations were changed after they ran:\n${lines.join("\n")}\nRestore the original files; add a new migration for any change.`,
+    );
+  }
+}
+
+/** Applies every pending migration, each in its own transaction; returns those applied here. */
+export function applyMigrations(
+  database: Database,
+  migrations: readonly Migration[],
+  onApplied?: (m: Migration) => void,
+): Migration[] {
+  assertNoDrift(migrationStatus(database, migrations));
+  const done: Migration[] = [];
+  const { db } = database;
+  const isApplied = db.prepare("SELECT checksum FROM rmos_migrations WHERE plugin = ? AND id = ?");
+  const record = db.prepare("INSERT INTO rmos_migrations (plugin, id, checksum, applied_at) VALUES (?, ?, ?, ?)");
+  for (const migration of migrations) {
+    db.exec("BEGIN IMMEDIATE");
+    try {
+      const row = isApplied.get(migration.plugin, migration.id) as { checksum: string } | undefined;
+      if (row) {
+        db.exec("COMMIT");
+        if (row.checksum !== migration.checksum) assertNoDrift(migrationStatus(database, migrations));
+        continue;
+      }
+      db.exec(migration.sql);
+      record.run(migration.plugin, migration.id, migration.checksum, new Date().toISOString());
+      db.exec("COMMIT");
+    } catch (error) {
+      if (db.inTransaction) db.exec("ROLLBACK");
+      throw new Error(`migration ${migration.plugin}/${migration.id} failed: ${(error as Error).message}`, {
+        cause: error,
+      });
+    }
+    done.push(migration);
+    onApplied?.(migration);
+  }
+  return done;
+}

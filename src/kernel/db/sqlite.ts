@@ -1,0 +1,28 @@
+/**
+ * Opening the embedded SQLite database.
+ *
+ * WAL mode with `synchronous=NORMAL`: a commit survives a process crash (kill -9) —
+ * the WAL is in the OS page cache — and readers never block the writer. The index it
+ * holds is derived from the artifact files (which are fsynced), so a commit lost to a
+ * power failure is rebuilt at the next start; see docs/operations.md.
+ */
+import fs from "node:fs";
+import path from "node:path";
+import Sqlite from "better-sqlite3";
+import type { SqliteDatabase } from "../../contracts/ports/database.js";
+
+/** Opens (creating if needed) the SQLite file at `file`. */
+export function openSqlite(file: string): SqliteDatabase {
+  fs.mkdirSync(path.dirname(file), { recursive: true });
+  const db = new Sqlite(file);
+  db.pragma("journal_mode = WAL");
+  db.pragma("synchronous = NORMAL");
+  db.pragma("busy_timeout = 10000");
+  db.pragma("foreign_keys = ON");
+  return { kind: "sqlite", db, path: file };
+}
+
+/** The file of a `sqlite:<file>` URL. */
+export function sqliteFileOf(url: string): string {
+  return path.resolve(url.replace(/^sqlite:/, ""));
+}

@@ -1,0 +1,110 @@
+/**
+ * Turning every failure into an RFC 9457 problem+json response.
+ *
+ * One validation hook (the `defaultHook` of the app) converts zod failures into a 400
+ * with field-level `errors[]`; `handleError` maps thrown errors — ProblemError, Hono's
+ * HTTPException (malformed JSON, 415), canonical-JSON and timestamp errors — to their
+ * status, and anything unexpected to a 500 that reveals nothing internal but is
+ * logged with the request id.
+ */
+import type { Context } from "hono";
+import { HTTPException } from "hono/http-exception";
+import type { ZodError } from "zod";
+import { CanonicalJsonError } from "../contracts/jcs.js";
+import type { FieldError, Problem } from "../contracts/problem.js";
+import { ProblemError } from "../contracts/problem.js";
+import { TimestampError } from "../contracts/time.js";
+import { PROBLEM_MEDIA_TYPE } from "../contracts/http.js";
+import type { KernelEnv } from "./plugin.js";
+
+const LOCATIONS: Record<string, FieldError["location"]> = {
+  json: "body",
+  query: "query",
+  param: "path",
+  header: "header",
+};
+
+/** The field errors of a zod failure; paths become JSON Pointers. */
+export function fieldErrors(error: ZodError, target: string): FieldError[] {
+  const location = LOCATIONS[target] ?? "body";
+  return error.issues.map((issue) => {
+    const segments = issue.path.map((p) => String(p).replace(/~/g, "~0").replace(/\//g, "~1"));
+    let message = issue.message;
+    if (issue.code === "invalid_type" && /received undefined/.test(message)) message = "is required";
+    else if (issue.code === "invalid_type" && /received null/.test(message)) message = "must not be null";
+    else if (issue.code === "unrecognized_keys") message = `unknown field(s): ${issue.keys.join(", ")}`;
+    return {
+      location,
+      pointer: location === "body" ? `/${segments.join("/")}`.replace(/^\/$/, "") || "/" : segments.join("."),
+      message,
+      code: issue.code,
+    };
+  });
+}
+
+/** A problem+json response; adds `instance` and `request_id`. */
+export function problemResponse(
+  c: Context<KernelEnv>,
+  problem: Problem,
+  headers: Readonly<Record<string, string>> = {},
+): Response {
+  const body: Problem = { ...problem, instance: c.req.path, request_id: c.get("requestId") };
+  return new Response(JSON.stringify(body), {
+    status: problem.status,
+    headers: { "content-type": PROBLEM_MEDIA_TYPE, ...headers },
+  });
+}
+
+/** The app's defaultHook: a zod failure on any request part becomes a 400 with errors[]. */
+export function validationHook(
+  result: { success: boolean; error?: ZodError; target: string },
+  c: Context<KernelEnv>,
+): Response | undefined {
+  if (result.success || !result.error) return undefined;
+  const errors = fieldErrors(result.error, result.target);
+  const where = errors.map((e) => `${e.pointer || e.location}: ${e.message}`).join("; ");
+  return problemResponse(
+    c,
+    new ProblemError(400, `the request does not validate: ${where}`, {
+      slug: "validation",
+      title: "Validation failed",
+      errors,
+    }).toProblem(),
+  );
+}
+
+/** Maps any thrown error to a problem response (the app's onError). */
+export function handleError(error: unknown, c: Context<KernelEnv>): Response {
+  if (error instanceof ProblemError) {
+    return problemResponse(c, error.toProblem(), error.options.headers);
+  }
+  if (error instanceof CanonicalJsonError) {
+    return problemResponse(
+      c,
+      new ProblemError(400, `the JSON value cannot be canonicalized: ${error.message}`, {
+        slug: "not-canonicalizable",
+      }).toProblem(),
+    );
+  }
+  if (error instanceof TimestampError) {
+    return problemResponse(c, new ProblemError(400, error.message, { slug: "timestamp" }).toProblem());
+  }
+  if (error instanceof HTTPException) {
+    const status = error.status;
+    if (status === 400 && /JSON/i.test(error.message)) {
+      return problemResponse(
+        c,
+        new ProblemError(400, "the request body is not valid JSON", { slug: "malformed-json" }).toProblem(),
+      );
+    }
+    const detail = status === 415 ? "send the body as application/json" : error.message || "request refused";
+    return problemResponse(c, new ProblemError(status, detail).toProblem());
+  }
+  c.get("logger")?.error({ err: error }, "unexpected error");
+  return problemResponse(
+    c,
+    new ProblemError(500, "an unexpected error occurred; quote the request id when reporting it", {
+      slug: "internal",
+    }).toProblem(),
+  );
+}

@@ -1,0 +1,79 @@
+/**
+ * The kernel's own routes: `/healthz` (alive), `/readyz` (storage writable, database
+ * reachable, migrations applied), `/metrics` (Prometheus text), `/openapi.json` and
+ * `/docs` (a self-contained HTML reference of the API, so that it works offline —
+ * workshops are not always online).
+ */
+import { createRoute, z } from "@hono/zod-openapi";
+import { jsonContent, problemResponses } from "../contracts/http.js";
+import { renderDocsPage } from "./docs_page.js";
+import type { KernelApp } from "./plugin.js";
+
+export const ReadinessSchema = z
+  .object({
+    ok: z.boolean(),
+    checks: z.array(z.object({ name: z.string(), ok: z.boolean(), detail: z.string() })),
+  })
+  .openapi("Readiness");
+export type Readiness = z.infer<typeof ReadinessSchema>;
+
+interface ServiceDeps {
+  readiness(): Promise<Readiness>;
+  metricsText(): Promise<{ contentType: string; body: string }>;
+  document(): Record<string, unknown>;
+}
+
+/** Mounts the service routes on `app`. */
+export function mountServiceRoutes(app: KernelApp, deps: ServiceDeps): void {
+  app.openapi(
+    createRoute({
+      method: "get",
+      path: "/healthz",
+      operationId: "getHealth",
+      tags: ["service"],
+      summary: "Liveness: the process answers",
+      responses: {
+        200: jsonContent(z.object({ ok: z.literal(true) }).openapi("Health"), "alive"),
+        ...problemResponses(500),
+      },
+    }),
+    (c) => c.json({ ok: true as const }, 200),
+  );
+  app.openapi(
+    createRoute({
+      method: "get",
+      path: "/readyz",
+      operationId: "getReadiness",
+      tags: ["service"],
+      summary: "Readiness: storage writable, database reachable, migrations applied",
+      responses: {
+        200: jsonContent(ReadinessSchema, "ready"),
+        503: jsonContent(ReadinessSchema, "not ready; the failing checks say why"),
+        ...problemResponses(500),
+      },
+    }),
+    async (c) => {
+      const r = await deps.readiness();
+      return r.ok ? c.json(r, 200) : c.json(r, 503);
+    },
+  );
+  app.openapi(
+    createRoute({
+      method: "get",
+      path: "/metrics",
+      operationId: "getMetrics",
+      tags: ["service"],
+      summary: "Prometheus metrics",
+      responses: {
+        200: { description: "Prometheus text exposition", content: { "text/plain": { schema: z.string() } } },
+        ...problemResponses(500),
+      },
+    }),
+    async (c) => {
+      const m = await deps.metricsText();
+      return c.body(m.body, 200, { "content-type": m.contentType }) as never;
+    },
+  );
+  app.get("/openapi.json", (c) => c.json(deps.document()));
+  app.get("/docs", (c) => c.html(renderDocsPage(deps.document())));
+}

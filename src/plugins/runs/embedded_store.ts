@@ -1,0 +1,274 @@
+/**
+ * The embedded RunStore: artifact files (authoritative) plus a SQLite index (derived).
+ *
+ * A create writes the canonical bytes once and durably (temp + fsync + link + directory
+ * fsync), then indexes them; the 201 is sent only after both. A crash between the two
+ * leaves a file without an index row, which `open` finds and indexes: at every start
+ * the store removes leftover temp files and brings the index in line with the files.
+ * Reads go through a byte-bounded LRU cache (artifacts never change, so it is never
+ * stale) and check the file's bytes against the SHA-256 recorded when it was indexed.
+ */
+import type { SqliteDatabase } from "../../contracts/ports/database.js";
+import {
+  CorruptArtifactError,
+  RunAlreadyExistsError,
+  SIDECAR_NAME_PATTERN,
+  assertGovernanceFields,
+  type ProgressFn,
+  type RunListQuery,
+  type RunPage,
+  type RunStore,
+  type ScannedRun,
+  type StoredArtifact,
+  type StoredRun,
+} from "../../contracts/ports/run_store.js";
+import { sha256Hex } from "../../contracts/hashing.js";
+import { canonicalize } from "../../contracts/jcs.js";
+import { parseUtc } from "../../contracts/time.js";
+import type { Logger } from "../../kernel/logger.js";
+import { ArtifactFiles, type RunFile } from "./artifact_files.js";
+import { ByteLruCache } from "./lru_cache.js";
+import { SqliteRunIndex, type IndexRow } from "./sqlite_run_index.js";
+
+export interface EmbeddedRunStoreOptions {
+  readonly dataDir: string;
+  readonly cacheBytes: number;
+  readonly logger: Logger;
+}
+
+/** What `open` found and repaired. */
+export interface ReconcileReport {
+  readonly tempFilesRemoved: number;
+  readonly indexed: number;
+  readonly corrupt: number;
+  readonly staleRowsRemoved: number;
+}
+
+/** Parses stored bytes into an artifact, checking the governance fields. */
+export function parseStored(runId: string, location: string, bytes: Buffer): StoredArtifact {
+  let value: unknown;
+  try {
+    value = JSON.parse(bytes.toString("utf8"));
+  } catch (error) {
+    throw new CorruptArtifactError(runId, location, `not JSON (${(error as Error).message})`);
+  }
+  if (typeof value !== "object" || value === null || Array.isArray(value)) {
+    throw new CorruptArtifactError(runId, location, "not a JSON object");
+  }
+  const artifact = value as StoredArtifact;
+  if (artifact.run_id !== runId) {
+    throw new CorruptArtifactError(runId, location, `holds run_id ${String(artifact.run_id)}`);
+  }
+  try {
+    assertGovernanceFields(artifact);
+  } catch (error) {
+    throw new CorruptArtifactError(runId, location, (error as Error).message);
+  }
+  return artifact;
+}
+
+function indexRowOf(artifact: StoredArtifact, location: string, bytes: Buffer, sha256: string): IndexRow {
+  const decision = artifact.decision as { risk_level: RunSummaryRisk };
+  const hashes = artifact.hashes as { feasibility_sha256: string };
+  return {
+    run_id: artifact.run_id,
+    created_us: parseUtc(artifact.created_at_utc).micros,
+    created_at_utc: artifact.created_at_utc,
+    schema_version: artifact.schema_version,
+    mode: String(artifact.mode ?? ""),
+    tool_id: String(artifact.tool_id ?? ""),
+    status: String(artifact.status ?? "") as IndexRow["status"],
+    risk_level: decision.risk_level,
+    feasibility_sha256: hashes.feasibility_sha256,
+    location,
+    file_sha256: sha256,
+    size_bytes: bytes.length,
+  };
+}
+type RunSummaryRisk = IndexRow["risk_level"];
+
+export class EmbeddedRunStore implements RunStore {
+  readonly files: ArtifactFiles;
+  readonly #cache: ByteLruCache<StoredRun>;
+  readonly #logger: Logger;
+  #index: SqliteRunIndex | undefined;
+
+  constructor(options: EmbeddedRunStoreOptions) {
+    this.files = new ArtifactFiles(options.dataDir);
+    this.#cache = new ByteLruCache(options.cacheBytes);
+    this.#logger = options.logger;
+  }
+
+  get #idx(): SqliteRunIndex {
+    if (!this.#index) throw new Error("the run store is not open");
+    return this.#index;
+  }
+
+  /** Opens the index and reconciles it with the files (removing temp files). */
+  async open(database: SqliteDatabase): Promise<ReconcileReport> {
+    this.#index = new SqliteRunIndex(database.db);
+    const report = await this.reconcile();
+    if (report.tempFilesRemoved || report.indexed || report.corrupt || report.staleRowsRemoved) {
+      this.#logger.warn(report, "run store reconciled after an unclean stop");
+    }
+    return report;
+  }
+
+  /** Brings the index in line with the files: index unindexed files, drop rows without a file. */
+  async reconcile(): Promise<ReconcileReport> {
+    const tempFilesRemoved = await this.files.removeTempFiles();
+    const known = this.#idx.locations();
+    const pending: IndexRow[] = [];
+    let corrupt = 0;
+    let indexed = 0;
+    for await (const file of this.files.scan()) {
+      if (known.get(file.runId) === file.location) {
+        known.delete(file.runId);
+        continue;
+      }
+      const row = await this.#rowOfFile(file);
+      if (row) pending.push(row);
+      else corrupt++;
+      if (pending.length >= 1000) {
+        this.#idx.insertMany(pending.splice(0));
+      }
+      indexed += row ? 1 : 0;
+    }
+    this.#idx.insertMany(pending);
+    for (const [runId, location] of known) {
+      this.#logger.error({ run_id: runId, location }, "index row without its artifact file: removed from the index");
+      this.#idx.remove(runId);
+    }
+    return { tempFilesRemoved, indexed, corrupt, staleRowsRemoved: known.size };
+  }
+
+  async #rowOfFile(file: RunFile): Promise<IndexRow | undefined> {
+    try {
+      const bytes = await this.files.read(file.location);
+      const artifact = parseStored(file.runId, file.location, bytes);
+      return indexRowOf(artifact, file.location, bytes, sha256Hex(bytes));
+    } catch (error) {
+      this.#logger.error({ run_id: file.runId, location: file.location, err: error }, "corrupt artifact file: not indexed");
+      return undefined;
+    }
+  }
+
+  async create(artifact: StoredArtifact): Promise<StoredRun> {
+    assertGovernanceFields(artifact);
+    const bytes = Buffer.from(canonicalize(artifact), "utf8");
+    const sha256 = sha256Hex(bytes);
+    if (this.#idx.get(artifact.run_id)) throw new RunAlreadyExistsError(artifact.run_id);
+    const partition = this.files.partitionOf(artifact.created_at_utc);
+    const location = this.files.locationOf(partition, artifact.run_id);
+    const row = indexRowOf(artifact, location, bytes, sha256);
+    if ((await this.files.writeRun(partition, artifact.run_id, bytes)) === "exists") {
+      throw new RunAlreadyExistsError(artifact.run_id);
+    }
+    if (!this.#idx.insert(row)) {
+      this.#logger.error({ run_id: artifact.run_id, location }, "run id already indexed in another partition");
+      throw new RunAlreadyExistsError(artifact.run_id);
+    }
+    const stored: StoredRun = { artifact: JSON.parse(bytes.toString("utf8")) as StoredArtifact, bytes, sha256 };
+    this.#cache.set(artifact.run_id, stored);
+    return stored;
+  }
+
+  async get(runId: string, options: { fresh?: boolean } = {}): Promise<StoredRun | undefined> {
+    const cached = options.fresh ? undefined : this.#cache.get(runId);
+    if (cached) return cached;
+    const row = this.#idx.get(runId);
+    if (!row) return undefined;
+    const stored = await this.#readChecked(runId, row.location, row.file_sha256);
+    this.#cache.set(runId, stored);
+    return stored;
+  }
+
+  async #readChecked(runId: string, location: string, expectedSha: string): Promise<StoredRun> {
+    let bytes: Buffer;
+    try {
+      bytes = await this.files.read(location);
+    } catch (error) {
+      throw new CorruptArtifactError(runId, location, `cannot be read (${(error as NodeJS.ErrnoException).code ?? (error as Error).message})`);
+    }
+    const sha256 = sha256Hex(bytes);
+    if (sha256 !== expectedSha) {
+      throw new CorruptArtifactError(runId, location, `bytes changed since written (sha256 ${sha256}, recorded ${expectedSha})`);
+    }
+    return { artifact: parseStored(runId, location, bytes), bytes, sha256 };
+  }
+
+  async has(runId: string): Promise<boolean> {
+    return this.#idx.get(runId) !== undefined;
+  }
+
+  async list(query: RunListQuery): Promise<RunPage> {
+    return this.#idx.list(query);
+  }
+
+  async count(): Promise<number> {
+    return this.#idx.count();
+  }
+
+  async *scan(): AsyncGenerator<ScannedRun> {
+    for await (const file of this.files.scan()) {
+      const row = this.#idx.get(file.runId);
+      yield {
+        run_id: file.runId,
+        location: file.location,
+        read: async () => {
+          if (row && row.location === file.location) return this.#readChecked(file.runId, file.location, row.file_sha256);
+          const bytes = await this.files.read(file.location);
+          return { artifact: parseStored(file.runId, file.location, bytes), bytes, sha256: sha256Hex(bytes) };
+        },
+      };
+    }
+  }
+
+  #partitionOf(runId: string): string {
+    const row = this.#idx.get(runId);
+    if (!row) throw new Error(`run ${runId} is not stored`);
+    return row.location.split("/")[1] as string;
+  }
+
+  async putSidecar(runId: string, name: string, bytes: Buffer): Promise<{ created: boolean; bytes: Buffer }> {
+    if (!SIDECAR_NAME_PATTERN.test(name)) throw new Error(`sidecar name ${name} is not allowed`);
+    const partition = this.#partitionOf(runId);
+    const outcome = await this.files.writeSidecar(partition, runId, name, bytes);
+    if (outcome === "created") return { created: true, bytes };
+    return { created: false, bytes: (await this.files.readSidecar(partition, runId, name)) as Buffer };
+  }
+
+  async getSidecar(runId: string, name: string): Promise<Buffer | undefined> {
+    if (!SIDECAR_NAME_PATTERN.test(name)) return undefined;
+    const row = this.#idx.get(runId);
+    if (!row) return undefined;
+    return this.files.readSidecar(row.location.split("/")[1] as string, runId, name);
+  }
+
+  async listSidecars(runId: string, prefix: string): Promise<string[]> {
+    const row = this.#idx.get(runId);
+    if (!row) return [];
+    return this.files.listSidecars(row.location.split("/")[1] as string, runId, prefix);
+  }
+
+  async rebuildIndex(progress?: ProgressFn): Promise<{ indexed: number; corrupt: number }> {
+    const files: RunFile[] = [];
+    for await (const file of this.files.scan()) files.push(file);
+    await this.files.removeTempFiles();
+    const rows: IndexRow[] = [];
+    let corrupt = 0;
+    for (const [i, file] of files.entries()) {
+      const row = await this.#rowOfFile(file);
+      if (row) rows.push(row);
+      else corrupt++;
+      progress?.(i + 1, files.length);
+    }
+    // Swap the index contents in one transaction: readers see the old or the new index.
+    this.#idx.replaceAll(rows);
+    return { indexed: rows.length, corrupt };
+  }
+
+  async close(): Promise<void> {
+    this.#index = undefined;
+  }
+}

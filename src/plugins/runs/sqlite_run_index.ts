@@ -1,0 +1,146 @@
+/**
+ * The SQLite index of the embedded run store: one row per run with the summary
+ * fields, the file's location and the SHA-256 of its bytes. It serves get-by-id and
+ * filtered, keyset-paginated lists (newest first, `created_us DESC, run_id DESC`), so
+ * no request scans the partitions. It is derived data: `rebuild` refills it from the
+ * files.
+ */
+import type BetterSqlite3 from "better-sqlite3";
+import type { RunSummary } from "../../contracts/artifact.js";
+import type { RunListQuery, RunPage } from "../../contracts/ports/run_store.js";
+
+/** One index row. */
+export interface IndexRow extends RunSummary {
+  readonly created_us: number;
+  readonly location: string;
+  readonly file_sha256: string;
+  readonly size_bytes: number;
+}
+
+const COLUMNS =
+  "run_id, created_us, created_at_utc, schema_version, mode, tool_id, status, risk_level, feasibility_sha256, location, file_sha256, size_bytes";
+
+export class SqliteRunIndex {
+  readonly #db: BetterSqlite3.Database;
+  readonly #insert: BetterSqlite3.Statement;
+  readonly #byId: BetterSqlite3.Statement;
+  readonly #count: BetterSqlite3.Statement;
+  readonly #locations: BetterSqlite3.Statement;
+  readonly #delete: BetterSqlite3.Statement;
+  readonly #lists = new Map<string, BetterSqlite3.Statement>();
+
+  constructor(db: BetterSqlite3.Database) {
+    this.#db = db;
+    this.#insert = db.prepare(
+      `INSERT INTO runs_index (${COLUMNS}) VALUES (@run_id, @created_us, @created_at_utc, @schema_version, @mode, @tool_id, @status, @risk_level, @feasibility_sha256, @location, @file_sha256, @size_bytes)`,
+    );
+    this.#byId = db.prepare(`SELECT ${COLUMNS} FROM runs_index WHERE run_id = ?`);
+    this.#count = db.prepare("SELECT COUNT(*) AS n FROM runs_index").pluck();
+    this.#locations = db.prepare("SELECT run_id, location FROM runs_index");
+    this.#delete = db.prepare("DELETE FROM runs_index WHERE run_id = ?");
+  }
+
+  /** Adds a row; false when the run id is already indexed. */
+  insert(row: IndexRow): boolean {
+    try {
+      this.#insert.run(row);
+      return true;
+    } catch (error) {
+      if ((error as { code?: string }).code === "SQLITE_CONSTRAINT_PRIMARYKEY") return false;
+      throw error;
+    }
+  }
+
+  /** Adds many rows in one transaction, skipping ids already indexed. */
+  insertMany(rows: readonly IndexRow[]): void {
+    this.#db.transaction(() => {
+      for (const row of rows) this.insert(row);
+    })();
+  }
+
+  get(runId: string): IndexRow | undefined {
+    return this.#byId.get(runId) as IndexRow | undefined;
+  }
+
+  count(): number {
+    return this.#count.get() as number;
+  }
+
+  /** run id → location of every indexed run. */
+  locations(): Map<string, string> {
+    const out = new Map<string, string>();
+    for (const row of this.#locations.iterate() as Iterable<{ run_id: string; location: string }>) {
+      out.set(row.run_id, row.location);
+    }
+    return out;
+  }
+
+  remove(runId: string): void {
+    this.#delete.run(runId);
+  }
+
+  /** Replaces the whole index with `rows`, atomically (for a rebuild). */
+  replaceAll(rows: readonly IndexRow[]): void {
+    this.#db.transaction(() => {
+      this.#db.exec("DELETE FROM runs_index");
+      for (const row of rows) this.insert(row);
+    })();
+  }
+
+  /** A page of summaries, newest first. */
+  list(query: RunListQuery): RunPage {
+    const where: string[] = [];
+    const params: Record<string, string | number> = { limit: query.limit + 1 };
+    const eq = (column: "mode" | "tool_id" | "status" | "risk_level") => {
+      const value = query[column];
+      if (value !== undefined) {
+        where.push(`${column} = @${column}`);
+        params[column] = value;
+      }
+    };
+    eq("mode");
+    eq("tool_id");
+    eq("status");
+    eq("risk_level");
+    if (query.created_from_us !== undefined) {
+      where.push("created_us >= @from");
+      params.from = query.created_from_us;
+    }
+    if (query.created_to_us !== undefined) {
+      where.push("created_us < @to");
+      params.to = query.created_to_us;
+    }
+    if (query.after) {
+      where.push("(created_us < @after_us OR (created_us = @after_us AND run_id < @after_id))");
+      params.after_us = query.after.created_us;
+      params.after_id = query.after.run_id;
+    }
+    const sql = `SELECT ${COLUMNS} FROM runs_index ${where.length ? `WHERE ${where.join(" AND ")}` : ""} ORDER BY created_us DESC, run_id DESC LIMIT @limit`;
+    let statement = this.#lists.get(sql);
+    if (!statement) {
+      statement = this.#db.prepare(sql);
+      this.#lists.set(sql, statement);
+    }
+    const rows = statement.all(params) as IndexRow[];
+    const more = rows.length > query.limit;
+    const page = more ? rows.slice(0, query.limit) : rows;
+    const last = page.at(-1);
+    return {
+      items: page.map(toSummary),
+      next: more && last ? { created_us: last.created_us, run_id: last.run_id } : null,
+    };
+  }
+}
+
+function toSummary(row: IndexRow): RunSummary {
+  return {
+    run_id: row.run_id,
+    created_at_utc: row.created_at_utc,
+    schema_version: row.schema_version,
+    mode: row.mode,
+    tool_id: row.tool_id,
+    status: row.status,
+    risk_level: row.risk_level,
+    feasibility_sha256: row.feasibility_sha256,
+  };
+}
