@@ -1,5 +1,5 @@
 // Copies the non-TypeScript files the code reads at run time (SQL migrations) from
-// src/ into dist/src/, keeping their paths. Part of `npm run build`.
+// src/ into <out>/src/ (default dist), keeping their paths. Part of `npm run build`.
 import fs from "node:fs";
 import path from "node:path";
 
@@ -23,5 +23,6 @@ const removeSql = (dir) => {
     else if (entry.name.endsWith(".sql")) fs.rmSync(p);
   }
 };
-removeSql("dist/src");
-copy("src", "dist/src");
+const out = process.argv[2] ?? "dist";
+removeSql(`${out}/src`);
+copy("src", `${out}/src`);

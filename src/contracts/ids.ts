@@ -6,7 +6,7 @@
  * ULIDs from a monotonic factory (ids made by one process sort even within one
  * millisecond); the time encoded in a run id is the run's `created_at_utc`.
  */
-import { decodeTime, monotonicFactory } from "ulid";
+import { decodeTime, monotonicFactory, ulid } from "ulid";
 
 const ULID = "[0-9A-HJKMNP-TV-Z]{26}";
 
@@ -23,12 +23,16 @@ export const LEGACY_RUN_ID_PATTERN = /^run_[0-9a-f]{12}$/;
 
 const nextUlid = monotonicFactory();
 
-/** A new id with `prefix`, and the millisecond time it encodes. */
-export function newId(prefix: "run" | "adv" | "wfs", now = Date.now()): { id: string; time: number } {
-  const ulid = nextUlid(now);
+/**
+ * A new id with `prefix`, and the millisecond time it encodes. Without `at`, ids come
+ * from the monotonic factory (now); with `at`, the id encodes exactly that time (for
+ * tests and imports of past events).
+ */
+export function newId(prefix: "run" | "adv" | "wfs", at?: number): { id: string; time: number } {
+  const value = at === undefined ? nextUlid(Date.now()) : ulid(at);
   // The monotonic factory keeps the last time when the clock steps back; use the
   // time the id really encodes so that id and timestamp always agree.
-  return { id: `${prefix}_${ulid}`, time: decodeTime(ulid) };
+  return { id: `${prefix}_${value}`, time: decodeTime(value) };
 }
 
 /** Whether `value` is a well-formed run id. */

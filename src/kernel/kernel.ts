@@ -8,6 +8,7 @@
  * (or checks) the SQL migrations, and calls each plugin's `onReady` in load order;
  * `close()` calls `onClose` in reverse order and closes the database.
  */
+import "reflect-metadata"; // before tsyringe: it needs the Reflect polyfill at import time
 import fs from "node:fs";
 import path from "node:path";
 import { OpenAPIHono } from "@hono/zod-openapi";

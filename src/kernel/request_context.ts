@@ -15,10 +15,9 @@ import type { KernelEnv } from "./plugin.js";
 
 const SANE_REQUEST_ID = /^[A-Za-z0-9._:-]{1,128}$/;
 
-/** The route pattern that answered, or "unmatched". */
+/** The route pattern that answered (the first matched, as Hono runs them in order), or "unmatched". */
 function routeLabel(c: Parameters<MiddlewareHandler<KernelEnv>>[0]): string {
-  const routes = matchedRoutes(c).filter((r) => r.method !== "ALL");
-  return routes.at(-1)?.path ?? "unmatched";
+  return matchedRoutes(c).find((r) => r.method !== "ALL")?.path ?? "unmatched";
 }
 
 /** Middleware that sets the request id, logs the request and records its metrics. */
