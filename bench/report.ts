@@ -29,9 +29,16 @@ export function renderReport(sections: readonly BenchSection[], machine: string)
     "",
   ];
   for (const s of sections) {
-    parts.push(`## ${s.title}`, "", "| metric | value | baseline (same run) | ratio | target | met |", "|---|---|---|---|---|---|");
+    parts.push(
+      `## ${s.title}`,
+      "",
+      "| metric | value | baseline (same run) | ratio | target | met |",
+      "|---|---|---|---|---|---|",
+    );
     for (const r of s.rows) {
-      parts.push(`| ${r.metric} | ${r.value} | ${r.baseline} | ${r.ratio} | ${r.target} | ${r.pass ? "yes" : "**no**"} |`);
+      parts.push(
+        `| ${r.metric} | ${r.value} | ${r.baseline} | ${r.ratio} | ${r.target} | ${r.pass ? "yes" : "**no**"} |`,
+      );
     }
     if (s.notes.length) parts.push("", ...s.notes.map((n) => `- ${n}`));
     parts.push("");

@@ -30,10 +30,17 @@ const optional = async (name: string, load: Loader) => {
 };
 
 try {
-  await optional("runs", () => runRunsBench({ workDir: path.join(workDir, "runs"), storedRuns: quick ? 5_000 : 100_000, seconds: quick ? 2 : 5 }));
+  await optional("runs", () =>
+    runRunsBench({ workDir: path.join(workDir, "runs"), storedRuns: quick ? 5_000 : 100_000, seconds: quick ? 2 : 5 }),
+  );
   await optional("attachments", async () => {
     const m = await import("./attachments/blob_bench.js" as string);
-    return [await m.runAttachmentsBench({ sizeBytes: quick ? 64 * 2 ** 20 : 2 ** 30, workDir: path.join(workDir, "attachments") })];
+    return [
+      await m.runAttachmentsBench({
+        sizeBytes: quick ? 64 * 2 ** 20 : 2 ** 30,
+        workDir: path.join(workDir, "attachments"),
+      }),
+    ];
   });
   await optional("diff", async () => {
     const m = await import("./diff/diff_bench.js" as string);

@@ -65,7 +65,12 @@ function populate(dataDir: string, count: number): string[] {
         mode: modes[i % modes.length] as string,
         tool_id: `tool_${i % 7}`,
         status: risk === "RED" ? "BLOCKED" : "OK",
-        decision: { risk_level: risk, warnings: [], details: {}, ...(risk === "RED" ? { block_reason: "chipload" } : {}) },
+        decision: {
+          risk_level: risk,
+          warnings: [],
+          details: {},
+          ...(risk === "RED" ? { block_reason: "chipload" } : {}),
+        },
       },
     });
     const dir = path.join(dataDir, "runs", a.created_at_utc.slice(0, 10));
@@ -81,7 +86,11 @@ function percentile(sorted: number[], p: number): number {
 }
 
 /** Runs the runs benchmarks in `workDir` (same disk for service and baseline). */
-export async function runRunsBench(opts: { workDir: string; storedRuns: number; seconds: number }): Promise<BenchSection[]> {
+export async function runRunsBench(opts: {
+  workDir: string;
+  storedRuns: number;
+  seconds: number;
+}): Promise<BenchSection[]> {
   const sections: BenchSection[] = [];
 
   // 1. durable creates
@@ -98,7 +107,8 @@ export async function runRunsBench(opts: { workDir: string; storedRuns: number; 
   const createdPerSec = create.requests.average;
   const created201 = create["2xx"];
   // 2. GET by id vs bare node:http
-  const runId = ((await (await fetch(`${t.baseUrl}/runs?limit=1`)).json()) as { items: Array<{ run_id: string }> }).items[0]?.run_id;
+  const runId = ((await (await fetch(`${t.baseUrl}/runs?limit=1`)).json()) as { items: Array<{ run_id: string }> })
+    .items[0]?.run_id;
   const bare = await bareServer();
   const bareRes = await cannon({ url: bare.url, connections: 50, duration: opts.seconds });
   await bare.close();
@@ -159,7 +169,8 @@ export async function runRunsBench(opts: { workDir: string; storedRuns: number; 
     await res.arrayBuffer();
     latencies.push(performance.now() - s);
   }
-  for (let i = 0; i < 300; i++) await (await fetch(`${server.url}/api/rmos/runs/${ids[(i * 7919) % ids.length]}`)).arrayBuffer();
+  for (let i = 0; i < 300; i++)
+    await (await fetch(`${server.url}/api/rmos/runs/${ids[(i * 7919) % ids.length]}`)).arrayBuffer();
   latencies.sort((a, b) => a - b);
   const rssText = fs.readFileSync(`/proc/${server.child.pid}/status`, "utf8");
   const rssMb = Number(/VmRSS:\s+(\d+)/.exec(rssText)?.[1] ?? 0) / 1024;
@@ -169,9 +180,30 @@ export async function runRunsBench(opts: { workDir: string; storedRuns: number; 
   sections.push({
     title: `Runs: at ${fmt(opts.storedRuns)} stored runs`,
     rows: [
-      { metric: "filtered list p99 (HTTP, 7 filter shapes)", value: `${fmt(p99, 2)} ms`, baseline: `p50 ${fmt(percentile(latencies, 50), 2)} ms`, ratio: "—", target: "< 20 ms", pass: p99 < 20 },
-      { metric: "start-up (indexed store, process spawn included)", value: `${fmt(startup)} ms`, baseline: `${fmt(firstStart)} ms first start indexing every file`, ratio: "—", target: "< 1 000 ms", pass: startup < 1000 },
-      { metric: "resident memory after start + 1 000 requests", value: `${fmt(rssMb)} MB`, baseline: `peak ${fmt(hwmMb)} MB`, ratio: "—", target: "< 150 MB", pass: rssMb < 150 },
+      {
+        metric: "filtered list p99 (HTTP, 7 filter shapes)",
+        value: `${fmt(p99, 2)} ms`,
+        baseline: `p50 ${fmt(percentile(latencies, 50), 2)} ms`,
+        ratio: "—",
+        target: "< 20 ms",
+        pass: p99 < 20,
+      },
+      {
+        metric: "start-up (indexed store, process spawn included)",
+        value: `${fmt(startup)} ms`,
+        baseline: `${fmt(firstStart)} ms first start indexing every file`,
+        ratio: "—",
+        target: "< 1 000 ms",
+        pass: startup < 1000,
+      },
+      {
+        metric: "resident memory after start + 1 000 requests",
+        value: `${fmt(rssMb)} MB`,
+        baseline: `peak ${fmt(hwmMb)} MB`,
+        ratio: "—",
+        target: "< 150 MB",
+        pass: rssMb < 150,
+      },
     ],
     notes: [
       `The store was populated by writing ${fmt(opts.storedRuns)} canonical files into the partition layout (${fmt(populateSec, 1)} s, setup only); the first start found them unindexed and indexed them all (the crash-recovery path).`,

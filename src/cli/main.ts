@@ -78,7 +78,11 @@ migrate  applies every pending migration, each in its own transaction, holding t
       }
       const status = kernel.migrationStatus();
       const report = {
-        applied: status.applied.map((a) => ({ migration: `${a.plugin}/${a.id}`, applied_at: a.applied_at, checksum: a.checksum })),
+        applied: status.applied.map((a) => ({
+          migration: `${a.plugin}/${a.id}`,
+          applied_at: a.applied_at,
+          checksum: a.checksum,
+        })),
         pending: status.pending.map((m) => `${m.plugin}/${m.id}`),
         drifted: status.drifted.map((d) => `${d.migration.plugin}/${d.migration.id}`),
         missing: status.missing.map((a) => `${a.plugin}/${a.id}`),
@@ -142,7 +146,10 @@ ${commands.map((c) => `  ${c.name.padEnd(width)}  ${c.summary}`).join("\n")}
 }
 
 /** Runs the CLI with `argv` (without node and script); resolves to the exit code. */
-export async function main(argv: readonly string[], io: CliIo = { stdout: process.stdout, stderr: process.stderr }): Promise<number> {
+export async function main(
+  argv: readonly string[],
+  io: CliIo = { stdout: process.stdout, stderr: process.stderr },
+): Promise<number> {
   const commands = allCommands();
   const [name, ...rest] = argv;
   if (!name || name === "--help" || name === "-h" || name === "help") {

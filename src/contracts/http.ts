@@ -3,7 +3,7 @@
  * JSON content entries. Plugins use them in their `routes.ts` so that every operation
  * in openapi.json declares all its status codes with the Problem schema.
  */
-import { z } from "@hono/zod-openapi";
+import type { z } from "@hono/zod-openapi";
 import { ProblemSchema, statusTitle } from "./problem.js";
 
 const PROBLEM_MEDIA_TYPE = "application/problem+json";

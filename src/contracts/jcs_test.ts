@@ -36,7 +36,10 @@ describe("values without a canonical form are refused", () => {
   ];
   for (const [what, value, message] of cases) {
     test(`${what} → CanonicalJsonError`, () => {
-      assert.throws(() => canonicalize(value), (e: unknown) => e instanceof CanonicalJsonError && message.test(e.message));
+      assert.throws(
+        () => canonicalize(value),
+        (e: unknown) => e instanceof CanonicalJsonError && message.test(e.message),
+      );
     });
   }
   test(`nesting deeper than ${MAX_CANONICAL_DEPTH} is refused, not a stack overflow`, () => {
@@ -46,7 +49,8 @@ describe("values without a canonical form are refused", () => {
   });
   test("a valid surrogate pair is kept", () => assert.equal(canonicalize("\uD83D\uDE00"), '"😀"'));
   test("-0 is written 0", () => assert.equal(canonicalize(-0), "0"));
-  test("undefined object members are left out, as in JSON", () => assert.equal(canonicalize({ a: undefined, b: 1 }), '{"b":1}'));
+  test("undefined object members are left out, as in JSON", () =>
+    assert.equal(canonicalize({ a: undefined, b: 1 }), '{"b":1}'));
 });
 
 describe("canonical form properties", () => {

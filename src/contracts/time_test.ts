@@ -17,10 +17,20 @@ test("Z and fractions up to microseconds are kept", () => {
   assert.equal(parseUtc("2025-12-12T03:19:54.841235Z").micros % 1_000_000, 841235);
 });
 test("a naive timestamp is refused with a message that says how to fix it", () => {
-  assert.throws(() => parseUtc("2026-01-01T00:00:00"), (e: unknown) => e instanceof TimestampError && /no offset/.test(e.message));
+  assert.throws(
+    () => parseUtc("2026-01-01T00:00:00"),
+    (e: unknown) => e instanceof TimestampError && /no offset/.test(e.message),
+  );
 });
 test("impossible dates and garbage are refused", () => {
-  for (const bad of ["2026-02-30T00:00:00Z", "2026-13-01T00:00:00Z", "2026-01-01T24:00:00Z", "yesterday", "", "2026-01-01T00:00:00+25:00"]) {
+  for (const bad of [
+    "2026-02-30T00:00:00Z",
+    "2026-13-01T00:00:00Z",
+    "2026-01-01T24:00:00Z",
+    "yesterday",
+    "",
+    "2026-01-01T00:00:00+25:00",
+  ]) {
     assert.throws(() => parseUtc(bad), TimestampError, bad);
   }
 });

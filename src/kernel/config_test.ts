@@ -19,7 +19,12 @@ test("defaults follow SPEC", () => {
   assert.equal(c.autoMigrate, true);
 });
 test("values are parsed", () => {
-  const c = loadConfig({ PORT: "9000", RMOS_PLUGINS: "runs, diff", RMOS_AUTO_MIGRATE: "false", RMOS_MAX_BODY_BYTES: "1024" });
+  const c = loadConfig({
+    PORT: "9000",
+    RMOS_PLUGINS: "runs, diff",
+    RMOS_AUTO_MIGRATE: "false",
+    RMOS_MAX_BODY_BYTES: "1024",
+  });
   assert.equal(c.port, 9000);
   assert.deepEqual(c.plugins, ["runs", "diff"]);
   assert.equal(c.autoMigrate, false);

@@ -249,7 +249,10 @@ export class Kernel {
       checks.push({
         name: "migrations",
         ok: bad === 0,
-        detail: bad === 0 ? `${status.applied.length} applied` : `${status.pending.length} pending, ${status.drifted.length} drifted`,
+        detail:
+          bad === 0
+            ? `${status.applied.length} applied`
+            : `${status.pending.length} pending, ${status.drifted.length} drifted`,
       });
     } catch (error) {
       checks.push({ name: "database", ok: false, detail: (error as Error).message });

@@ -38,7 +38,12 @@ const things: Plugin = {
         path: "/things",
         operationId: "createThing",
         tags: ["things"],
-        request: { body: { required: true, content: { "application/json": { schema: z.object({ name: z.string() }).strict() } } } },
+        request: {
+          body: {
+            required: true,
+            content: { "application/json": { schema: z.object({ name: z.string() }).strict() } },
+          },
+        },
         responses: { 201: jsonContent(z.object({ name: z.string() }), "created"), ...problemResponses(400) },
       }),
       (c) => c.json(c.req.valid("json"), 201),
@@ -109,7 +114,11 @@ describe("kernel HTTP behaviour", () => {
   });
   test("validation failure → 400 with field errors", async () => {
     const body = await problem(
-      await t.request("things", { method: "POST", headers: { "content-type": "application/json" }, body: '{"name":1,"x":2}' }),
+      await t.request("things", {
+        method: "POST",
+        headers: { "content-type": "application/json" },
+        body: '{"name":1,"x":2}',
+      }),
       400,
     );
     const errors = body.errors as Array<{ pointer: string }>;
@@ -117,11 +126,17 @@ describe("kernel HTTP behaviour", () => {
     assert.ok(errors.some((e) => /unknown field/.test(JSON.stringify(e))));
   });
   test("a non-JSON content type → 415", async () => {
-    await problem(await t.request("things", { method: "POST", headers: { "content-type": "text/plain" }, body: "x" }), 415);
+    await problem(
+      await t.request("things", { method: "POST", headers: { "content-type": "text/plain" }, body: "x" }),
+      415,
+    );
   });
   test("a body over the limit → 413 (by Content-Length)", async () => {
     const big = JSON.stringify({ name: "x".repeat(200) });
-    await problem(await t.request("things", { method: "POST", headers: { "content-type": "application/json" }, body: big }), 413);
+    await problem(
+      await t.request("things", { method: "POST", headers: { "content-type": "application/json" }, body: big }),
+      413,
+    );
   });
   test("a streamed body over the limit → 413", async () => {
     const stream = new ReadableStream({
@@ -145,8 +160,13 @@ describe("kernel HTTP behaviour", () => {
     assert.ok(!JSON.stringify(body).includes("passwd"));
   });
   test("X-Request-Id is echoed when sane, replaced when not", async () => {
-    assert.equal((await t.request("/healthz", { headers: { "x-request-id": "abc.DEF-1:2" } })).headers.get("x-request-id"), "abc.DEF-1:2");
-    const replaced = (await t.request("/healthz", { headers: { "x-request-id": "bad id\u0001" } })).headers.get("x-request-id");
+    assert.equal(
+      (await t.request("/healthz", { headers: { "x-request-id": "abc.DEF-1:2" } })).headers.get("x-request-id"),
+      "abc.DEF-1:2",
+    );
+    const replaced = (await t.request("/healthz", { headers: { "x-request-id": "bad id\u0001" } })).headers.get(
+      "x-request-id",
+    );
     assert.ok(replaced && replaced !== "bad id\u0001" && /^[0-9a-f-]{36}$/.test(replaced));
   });
   test("a static segment wins over a parameter, whatever the plugin order", async () => {
@@ -157,7 +177,10 @@ describe("kernel HTTP behaviour", () => {
     assert.deepEqual(await (await t.request("/healthz")).json(), { ok: true });
     const ready = (await (await t.request("/readyz")).json()) as { ok: boolean; checks: Array<{ name: string }> };
     assert.equal(ready.ok, true);
-    assert.deepEqual(ready.checks.map((c) => c.name), ["storage", "database", "migrations"]);
+    assert.deepEqual(
+      ready.checks.map((c) => c.name),
+      ["storage", "database", "migrations"],
+    );
     const metrics = await (await t.request("/metrics")).text();
     assert.match(metrics, /http_request_duration_seconds_bucket\{[^}]*route="\/api\/rmos\/things\/special"/);
     const doc = (await (await t.request("/openapi.json")).json()) as { paths: Record<string, unknown> };
@@ -166,7 +189,10 @@ describe("kernel HTTP behaviour", () => {
   });
   test("every route in the document has an operationId, a tag and a 500 answer", async () => {
     const doc = (await (await t.request("/openapi.json")).json()) as {
-      paths: Record<string, Record<string, { operationId?: string; tags?: string[]; responses: Record<string, unknown> }>>;
+      paths: Record<
+        string,
+        Record<string, { operationId?: string; tags?: string[]; responses: Record<string, unknown> }>
+      >;
     };
     for (const [path, ops] of Object.entries(doc.paths)) {
       for (const [method, op] of Object.entries(ops)) {
@@ -180,7 +206,13 @@ describe("kernel HTTP behaviour", () => {
     assert.throws(
       () =>
         lateRegistrar?.openapi(
-          createRoute({ method: "get", path: "/late", operationId: "late", tags: ["things"], responses: { 200: { description: "x" } } }),
+          createRoute({
+            method: "get",
+            path: "/late",
+            operationId: "late",
+            tags: ["things"],
+            responses: { 200: { description: "x" } },
+          }),
           (c) => c.body(null, 200),
         ),
       /plugin "things" added route GET \/late after start/,
@@ -197,8 +229,9 @@ describe("kernel refusals at build time", () => {
       dependsOn: [],
       register() {},
       routes(r) {
-        r.openapi(createRoute({ method: "get", path: "/x", tags: ["bad"], responses: { 200: { description: "x" } } }), (c) =>
-          c.body(null, 200),
+        r.openapi(
+          createRoute({ method: "get", path: "/x", tags: ["bad"], responses: { 200: { description: "x" } } }),
+          (c) => c.body(null, 200),
         );
       },
     };
@@ -211,7 +244,13 @@ describe("kernel refusals at build time", () => {
       register() {},
       routes(r) {
         r.openapi(
-          createRoute({ method: "get", path: `/${name}`, operationId: "same", tags: [name], responses: { 200: { description: "x" } } }),
+          createRoute({
+            method: "get",
+            path: `/${name}`,
+            operationId: "same",
+            tags: [name],
+            responses: { 200: { description: "x" } },
+          }),
           (c) => c.body(null, 200),
         );
       },

@@ -27,7 +27,9 @@ export function orderPlugins(available: readonly Plugin[], selected: readonly st
   if (selected !== "all") {
     for (const name of selected) {
       if (!byName.has(name)) {
-        throw new PluginLoadError(`RMOS_PLUGINS names "${name}", which is not a plugin (known: ${[...byName.keys()].join(", ")})`);
+        throw new PluginLoadError(
+          `RMOS_PLUGINS names "${name}", which is not a plugin (known: ${[...byName.keys()].join(", ")})`,
+        );
       }
     }
     chosen = available.filter((p) => selected.includes(p.name));
@@ -47,7 +49,9 @@ export function orderPlugins(available: readonly Plugin[], selected: readonly st
     const s = state.get(plugin.name);
     if (s === "done") return;
     if (s === "visiting") {
-      throw new PluginLoadError(`plugin "${plugin.name}" has a dependency cycle: ${[...trail, plugin.name].join(" -> ")}`);
+      throw new PluginLoadError(
+        `plugin "${plugin.name}" has a dependency cycle: ${[...trail, plugin.name].join(" -> ")}`,
+      );
     }
     state.set(plugin.name, "visiting");
     for (const dep of plugin.dependsOn) visit(byName.get(dep) as Plugin, [...trail, plugin.name]);

@@ -20,7 +20,10 @@ test("a missing dependency names the plugin and the dependency", () => {
   assert.throws(() => orderPlugins([p("b", ["nope"])], "all"), /plugin "b" depends on "nope", which does not exist/);
 });
 test("a dependency switched off by RMOS_PLUGINS is named", () => {
-  assert.throws(() => orderPlugins([p("a"), p("b", ["a"])], ["b"]), /depends on "a", which is not enabled in RMOS_PLUGINS/);
+  assert.throws(
+    () => orderPlugins([p("a"), p("b", ["a"])], ["b"]),
+    /depends on "a", which is not enabled in RMOS_PLUGINS/,
+  );
 });
 test("a cycle is refused with its path", () => {
   assert.throws(

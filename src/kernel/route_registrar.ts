@@ -55,10 +55,13 @@ export class RouteCollector {
     return {
       openapi: (route, handler) => {
         if (this.#sealed) {
-          throw new PluginLoadError(`plugin "${plugin}" added route ${route.method.toUpperCase()} ${route.path} after start`);
+          throw new PluginLoadError(
+            `plugin "${plugin}" added route ${route.method.toUpperCase()} ${route.path} after start`,
+          );
         }
         const id = route.operationId;
-        if (!id) throw new PluginLoadError(`plugin "${plugin}": route ${route.method} ${route.path} has no operationId`);
+        if (!id)
+          throw new PluginLoadError(`plugin "${plugin}": route ${route.method} ${route.path} has no operationId`);
         if (!route.tags || route.tags.length === 0) {
           throw new PluginLoadError(`plugin "${plugin}": operation ${id} has no tag`);
         }

@@ -19,8 +19,15 @@ const MAIN = new URL("../cli/main.js", import.meta.url).href;
 export function startChildServer(env: Record<string, string>): Promise<ChildServer> {
   const child = spawn(
     process.execPath,
-    ["--input-type=module", "-e", `const m = await import(${JSON.stringify(MAIN)}); process.exitCode = await m.main(["serve", "--json"]);`],
-    { env: { ...process.env, HOST: "127.0.0.1", PORT: "0", LOG_LEVEL: "silent", ...env }, stdio: ["ignore", "pipe", "pipe"] },
+    [
+      "--input-type=module",
+      "-e",
+      `const m = await import(${JSON.stringify(MAIN)}); process.exitCode = await m.main(["serve", "--json"]);`,
+    ],
+    {
+      env: { ...process.env, HOST: "127.0.0.1", PORT: "0", LOG_LEVEL: "silent", ...env },
+      stdio: ["ignore", "pipe", "pipe"],
+    },
   );
   const exited = new Promise<number | null>((resolve) => child.once("exit", (code) => resolve(code)));
   return new Promise((resolve, reject) => {

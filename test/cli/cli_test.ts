@@ -24,7 +24,8 @@ describe("rmos CLI", () => {
   test("--help lists the commands; every command has --help; unknown ones are usage errors", async () => {
     const help = await runCli(["--help"]);
     assert.equal(help.code, 0);
-    for (const c of ["serve", "db", "openapi", "verify", "reindex"]) assert.match(help.stdout, new RegExp(`\\b${c}\\b`));
+    for (const c of ["serve", "db", "openapi", "verify", "reindex"])
+      assert.match(help.stdout, new RegExp(`\\b${c}\\b`));
     for (const c of ["serve", "db", "openapi", "verify", "reindex"]) {
       const r = await runCli([c, "--help"]);
       assert.equal(r.code, 0, c);
@@ -51,7 +52,10 @@ describe("rmos CLI", () => {
       assert.equal(report.ok, true);
       assert.equal(report.runs, 3);
       const victim = ids[1] as string;
-      const file = fs.readdirSync(path.join(dataDir, "runs"), { recursive: true }).map(String).find((n) => n.endsWith(`${victim}.json`));
+      const file = fs
+        .readdirSync(path.join(dataDir, "runs"), { recursive: true })
+        .map(String)
+        .find((n) => n.endsWith(`${victim}.json`));
       const full = path.join(dataDir, "runs", file as string);
       fs.chmodSync(full, 0o644);
       fs.appendFileSync(full, " ");

@@ -25,7 +25,12 @@ describe("generated client against the real server", () => {
     status: "BLOCKED" as const,
     request_summary: { design_id: "design_0042" },
     feasibility: { material: "ebony", depth_mm: 4.2, checks: [{ name: "chipload", ok: false }] },
-    decision: { risk_level: "RED" as const, block_reason: "chipload out of range", warnings: ["tear-out risk"], details: {} },
+    decision: {
+      risk_level: "RED" as const,
+      block_reason: "chipload out of range",
+      warnings: ["tear-out risk"],
+      details: {},
+    },
   };
 
   test("create, read, list, verify", async () => {

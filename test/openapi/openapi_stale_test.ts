@@ -15,11 +15,19 @@ import { ALL_PLUGINS } from "../../src/plugins/index.js";
 import { REPO_ROOT } from "../../src/testing/paths.js";
 
 const generated = () =>
-  createKernel({ config: loadConfig({ LOG_LEVEL: "silent" }), plugins: ALL_PLUGINS, logger: createLogger("silent", 2) }).openApiDocument();
+  createKernel({
+    config: loadConfig({ LOG_LEVEL: "silent" }),
+    plugins: ALL_PLUGINS,
+    logger: createLogger("silent", 2),
+  }).openApiDocument();
 
 test("openapi.json is up to date with the routes (else: npm run openapi)", () => {
   const committed = JSON.parse(fs.readFileSync(path.join(REPO_ROOT, "openapi.json"), "utf8"));
-  assert.deepEqual(committed, JSON.parse(JSON.stringify(generated())), "openapi.json is stale: run `npm run openapi` and commit it");
+  assert.deepEqual(
+    committed,
+    JSON.parse(JSON.stringify(generated())),
+    "openapi.json is stale: run `npm run openapi` and commit it",
+  );
 });
 
 test("src/client/schema.d.ts is generated from the committed openapi.json (else: npm run openapi)", async () => {
@@ -32,7 +40,13 @@ test("src/client/schema.d.ts is generated from the committed openapi.json (else:
 
 test("every operation has an operationId, a tag, a 500 answer and problem+json errors", () => {
   const doc = generated() as {
-    paths: Record<string, Record<string, { operationId?: string; tags?: string[]; responses: Record<string, { content?: Record<string, unknown> }> }>>;
+    paths: Record<
+      string,
+      Record<
+        string,
+        { operationId?: string; tags?: string[]; responses: Record<string, { content?: Record<string, unknown> }> }
+      >
+    >;
   };
   const ids = new Set<string>();
   for (const [p, ops] of Object.entries(doc.paths)) {

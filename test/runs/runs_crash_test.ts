@@ -59,7 +59,9 @@ test("kill -9 during a burst of creates loses nothing that was acknowledged", as
       let cursor: string | null = null;
       let listed = 0;
       do {
-        const page = (await (await fetch(`${server.url}/api/rmos/runs?limit=500${cursor ? `&cursor=${cursor}` : ""}`)).json()) as {
+        const page = (await (
+          await fetch(`${server.url}/api/rmos/runs?limit=500${cursor ? `&cursor=${cursor}` : ""}`)
+        ).json()) as {
           items: Array<{ run_id: string }>;
           next_cursor: string | null;
         };

@@ -32,8 +32,10 @@ type Path = Array<string | number>;
 /** Every path into a JSON value. */
 function paths(value: unknown, prefix: Path = []): Path[] {
   const out: Path[] = [prefix];
-  if (Array.isArray(value)) value.forEach((v, i) => out.push(...paths(v, [...prefix, i])));
-  else if (value && typeof value === "object") for (const [k, v] of Object.entries(value)) out.push(...paths(v, [...prefix, k]));
+  if (Array.isArray(value)) {
+    for (const [i, v] of value.entries()) out.push(...paths(v, [...prefix, i]));
+  } else if (value && typeof value === "object")
+    for (const [k, v] of Object.entries(value)) out.push(...paths(v, [...prefix, k]));
   return out;
 }
 
@@ -63,9 +65,13 @@ describe("fuzzing POST /runs", () => {
 
   test("arbitrary text and wrong content types never give a 500", async () => {
     await fc.assert(
-      fc.asyncProperty(fc.string({ maxLength: 300 }), fc.constantFrom("application/json", "text/plain", "application/x-www-form-urlencoded"), async (text, type) => {
-        await post(text, type);
-      }),
+      fc.asyncProperty(
+        fc.string({ maxLength: 300 }),
+        fc.constantFrom("application/json", "text/plain", "application/x-www-form-urlencoded"),
+        async (text, type) => {
+          await post(text, type);
+        },
+      ),
       { numRuns: 150 },
     );
   });

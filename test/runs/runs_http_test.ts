@@ -37,7 +37,10 @@ describe("runs over HTTP", () => {
       assert.equal(run.hashes.gcode_sha256, sha256Hex((body.outputs as Json).gcode_text));
       const first = await t.request(`runs/${run.run_id}`);
       const etag = first.headers.get("etag") as string;
-      assert.equal((await t.request(`runs/${run.run_id}`, { headers: { "if-none-match": `W/"x", ${etag}` } })).status, 304);
+      assert.equal(
+        (await t.request(`runs/${run.run_id}`, { headers: { "if-none-match": `W/"x", ${etag}` } })).status,
+        304,
+      );
       assert.equal((await t.request(`runs/${run.run_id}`, { headers: { "if-none-match": '"other"' } })).status, 200);
       assert.equal((await t.request("runs/run_0123456789ab")).status, 404);
     } finally {
@@ -101,7 +104,8 @@ describe("runs over HTTP", () => {
       const report = (await (await t.request(`runs/${good.run_id}/verify`)).json()) as Json;
       assert.equal(report.ok, true);
       const names = report.checks.map((c: Json) => c.name);
-      for (const n of ["stored_bytes", "schema", "feasibility_sha256", "toolpaths_sha256", "gcode_sha256"]) assert.ok(names.includes(n), n);
+      for (const n of ["stored_bytes", "schema", "feasibility_sha256", "toolpaths_sha256", "gcode_sha256"])
+        assert.ok(names.includes(n), n);
 
       const file = path.join(t.dataDir, "runs", victim.created_at_utc.slice(0, 10), `${victim.run_id}.json`);
       fs.chmodSync(file, 0o644);
@@ -147,7 +151,11 @@ describe("runs over HTTP", () => {
       assert.ok(!names.some((n) => n.startsWith(".tmp-")), "temp files removed at start");
       assert.equal((await t2.request(`runs/${run.run_id}`)).status, 200, "reindexed from its file");
       const list = (await (await t2.request("runs")).json()) as Json;
-      assert.deepEqual(list.items.map((s: Json) => s.run_id), [run.run_id], "the corrupt file is not listed");
+      assert.deepEqual(
+        list.items.map((s: Json) => s.run_id),
+        [run.run_id],
+        "the corrupt file is not listed",
+      );
       assert.equal((await t2.request("runs/run_0123456789ab")).status, 404);
     } finally {
       await t2.close();
@@ -158,7 +166,8 @@ describe("runs over HTTP", () => {
     const t = await startTestKernel();
     try {
       const ids: string[] = [];
-      for (let i = 0; i < 12; i++) ids.push(((await (await t.request("runs", jsonBody(sampleRunRequest()))).json()) as Json).run_id);
+      for (let i = 0; i < 12; i++)
+        ids.push(((await (await t.request("runs", jsonBody(sampleRunRequest()))).json()) as Json).run_id);
       const seen: string[] = [];
       let url = "runs?limit=5";
       for (;;) {
@@ -168,7 +177,9 @@ describe("runs over HTTP", () => {
         url = `runs?limit=5&cursor=${page.next_cursor}`;
       }
       assert.deepEqual(seen, [...ids].reverse());
-      const filtered = (await (await t.request("runs?mode=rosette&status=OK&risk_level=GREEN&tool_id=tool_vbit_60&limit=500")).json()) as Json;
+      const filtered = (await (
+        await t.request("runs?mode=rosette&status=OK&risk_level=GREEN&tool_id=tool_vbit_60&limit=500")
+      ).json()) as Json;
       assert.equal(filtered.items.length, 12);
       const none = (await (await t.request("runs?mode=inlay")).json()) as Json;
       assert.deepEqual(none, { items: [], next_cursor: null });

@@ -55,7 +55,10 @@ export function apiContract(target: ApiTarget): void {
       for (const [what, overrides, pointer] of cases) {
         const body = await expectProblem(await post(target, "/runs", makeCreateBody(overrides)), 400, what);
         const errors = body.errors as Array<{ pointer: string }>;
-        assert.ok(errors?.some((e) => e.pointer === pointer), `${what}: an error names ${pointer}`);
+        assert.ok(
+          errors?.some((e) => e.pointer === pointer),
+          `${what}: an error names ${pointer}`,
+        );
       }
     });
 
@@ -69,7 +72,11 @@ export function apiContract(target: ApiTarget): void {
       const wrong = await post(target, "/runs", makeCreateBody({ hashes: { feasibility_sha256: "0".repeat(64) } }));
       const problem = await expectProblem(wrong, 422, "mismatching hash");
       assert.ok((problem.errors as Array<{ pointer: string }>).some((e) => e.pointer === "/hashes/feasibility_sha256"));
-      const right = await post(target, "/runs", makeCreateBody({ hashes: { feasibility_sha256: canonicalSha256(body.feasibility) } }));
+      const right = await post(
+        target,
+        "/runs",
+        makeCreateBody({ hashes: { feasibility_sha256: canonicalSha256(body.feasibility) } }),
+      );
       assert.equal(right.status, 201, "a matching client hash is accepted");
     });
 
@@ -99,7 +106,9 @@ export function apiContract(target: ApiTarget): void {
       const bytes = Buffer.from(await read.arrayBuffer());
       assert.ok(bytes.equals(created));
       assert.equal(read.headers.get("etag"), `"${sha256Hex(bytes)}"`);
-      const cached = await target.fetch(location as string, { headers: { "if-none-match": read.headers.get("etag") as string } });
+      const cached = await target.fetch(location as string, {
+        headers: { "if-none-match": read.headers.get("etag") as string },
+      });
       assert.equal(cached.status, 304);
     });
 
@@ -114,7 +123,11 @@ export function apiContract(target: ApiTarget): void {
     test("invariant 7 — UTC only: stored times end in Z; a naive timestamp in a request → 400", async () => {
       const { artifact } = await createRun(target);
       assert.match(artifact.created_at_utc, /Z$/);
-      await expectProblem(await target.fetch(`${BASE}/runs?created_from=2026-01-01T00:00:00`), 400, "naive created_from");
+      await expectProblem(
+        await target.fetch(`${BASE}/runs?created_from=2026-01-01T00:00:00`),
+        400,
+        "naive created_from",
+      );
       const ok = await target.fetch(`${BASE}/runs?created_from=2026-01-01T00:00:00%2B02:00`);
       assert.equal(ok.status, 200);
     });
@@ -153,16 +166,32 @@ export function apiContract(target: ApiTarget): void {
         415,
         "not JSON",
       );
-      await expectProblem(await post(target, "/runs", makeCreateBody({ meta: { blob: "x".repeat(9 * 1024 * 1024) } })), 413, "oversized");
+      await expectProblem(
+        await post(target, "/runs", makeCreateBody({ meta: { blob: "x".repeat(9 * 1024 * 1024) } })),
+        413,
+        "oversized",
+      );
       await expectProblem(await target.fetch(`${BASE}/runs?limit=0`), 400, "limit 0");
       await expectProblem(await target.fetch(`${BASE}/runs?cursor=%%%`), 400, "bad cursor");
       await expectProblem(await target.fetch(`${BASE}/runs?risk=RED`), 400, "unknown query parameter");
     });
 
     test("consistency — BLOCKED needs a block_reason; ERROR goes with risk ERROR or UNKNOWN", async () => {
-      await expectProblem(await post(target, "/runs", makeCreateBody({ status: "BLOCKED", decision: { risk_level: "RED" } })), 400, "BLOCKED");
-      await expectProblem(await post(target, "/runs", makeCreateBody({ status: "ERROR", decision: { risk_level: "GREEN" } })), 400, "ERROR");
-      const ok = await post(target, "/runs", makeCreateBody({ status: "BLOCKED", decision: { risk_level: "RED", block_reason: "chipload out of range" } }));
+      await expectProblem(
+        await post(target, "/runs", makeCreateBody({ status: "BLOCKED", decision: { risk_level: "RED" } })),
+        400,
+        "BLOCKED",
+      );
+      await expectProblem(
+        await post(target, "/runs", makeCreateBody({ status: "ERROR", decision: { risk_level: "GREEN" } })),
+        400,
+        "ERROR",
+      );
+      const ok = await post(
+        target,
+        "/runs",
+        makeCreateBody({ status: "BLOCKED", decision: { risk_level: "RED", block_reason: "chipload out of range" } }),
+      );
       assert.equal(ok.status, 201);
     });
 
@@ -175,7 +204,11 @@ export function apiContract(target: ApiTarget): void {
       assert.equal(again.status, 200);
       const runIdOf = async (r: Response) => ((await r.json()) as { run_id: string }).run_id;
       assert.equal(await runIdOf(again), await runIdOf(first));
-      await expectProblem(await post(target, "/runs", makeCreateBody({ meta: { other: 1 } }), { "idempotency-key": key }), 422, "reused key");
+      await expectProblem(
+        await post(target, "/runs", makeCreateBody({ meta: { other: 1 } }), { "idempotency-key": key }),
+        422,
+        "reused key",
+      );
     });
 
     test("every response carries X-Request-Id", async () => {

@@ -8,7 +8,9 @@ import { newId } from "../ids.js";
 import type { StoredArtifact } from "../ports/run_store.js";
 
 /** A valid 2.0.0 artifact; `at` sets created_at_utc (and the id's time), `overrides` replace top-level fields. */
-export function makeArtifact(options: { at?: number; runId?: string; overrides?: Partial<RunArtifact> } = {}): StoredArtifact {
+export function makeArtifact(
+  options: { at?: number; runId?: string; overrides?: Partial<RunArtifact> } = {},
+): StoredArtifact {
   const { id, time } = newId("run", options.at);
   const feasibility = { material: "maple", depth_mm: 1.5, checks: [{ name: "chipload", ok: true }] };
   const gcode = "G21\nG90\nM30\n";
@@ -40,7 +42,12 @@ export function makeCreateBody(overrides: Record<string, unknown> = {}): Record<
     tool_id: "tool_vbit_60",
     status: "OK",
     request_summary: { design_id: "design_0001" },
-    feasibility: { material: "maple", depth_mm: 1.5, stepover: 0.25, checks: [{ name: "chipload", ok: true, value: 0.02 }] },
+    feasibility: {
+      material: "maple",
+      depth_mm: 1.5,
+      stepover: 0.25,
+      checks: [{ name: "chipload", ok: true, value: 0.02 }],
+    },
     decision: { risk_level: "GREEN", score: 0.93, warnings: [], details: {} },
     outputs: { gcode_text: "G21\nG90\nM3 S18000\nG1 X1 Y1 F800\nM5\nM30\n", toolpaths: { segments: 12 } },
     meta: { operator: "contract-test" },

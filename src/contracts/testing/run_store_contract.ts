@@ -68,7 +68,10 @@ export function runStoreContract(name: string, factory: () => Promise<RunStoreUn
         assert.equal(won.length, 1);
         for (const a of attempts) if (a.status === "rejected") assert.ok(a.reason instanceof RunAlreadyExistsError);
         const stored = await store.get(artifact.run_id);
-        assert.deepEqual(stored?.artifact.meta, (won[0] as PromiseFulfilledResult<{ artifact: StoredArtifact }>).value.artifact.meta);
+        assert.deepEqual(
+          stored?.artifact.meta,
+          (won[0] as PromiseFulfilledResult<{ artifact: StoredArtifact }>).value.artifact.meta,
+        );
       }),
     );
 
@@ -101,7 +104,19 @@ export function runStoreContract(name: string, factory: () => Promise<RunStoreUn
         for (let i = 0; i < 6; i++) {
           made.push(
             await store.create(
-              makeArtifact({ at: t0 + i * 1000, overrides: { mode: i % 2 ? "inlay" : "rosette", status: i === 5 ? "BLOCKED" : "OK", decision: { risk_level: i === 5 ? "RED" : "GREEN", warnings: [], details: {}, ...(i === 5 ? { block_reason: "chipload" } : {}) } } }),
+              makeArtifact({
+                at: t0 + i * 1000,
+                overrides: {
+                  mode: i % 2 ? "inlay" : "rosette",
+                  status: i === 5 ? "BLOCKED" : "OK",
+                  decision: {
+                    risk_level: i === 5 ? "RED" : "GREEN",
+                    warnings: [],
+                    details: {},
+                    ...(i === 5 ? { block_reason: "chipload" } : {}),
+                  },
+                },
+              }),
             ),
           );
         }
@@ -115,9 +130,19 @@ export function runStoreContract(name: string, factory: () => Promise<RunStoreUn
         assert.equal(inlay.items.length, 3);
         assert.ok(inlay.items.every((s) => s.mode === "inlay"));
         const red = await store.list({ limit: 50, risk_level: "RED", status: "BLOCKED" });
-        assert.deepEqual(red.items.map((s) => s.run_id), [made[5]?.artifact.run_id]);
-        const window = await store.list({ limit: 50, created_from_us: (t0 + 1000) * 1000, created_to_us: (t0 + 3000) * 1000 });
-        assert.deepEqual(window.items.map((s) => s.run_id), [made[2]?.artifact.run_id, made[1]?.artifact.run_id]);
+        assert.deepEqual(
+          red.items.map((s) => s.run_id),
+          [made[5]?.artifact.run_id],
+        );
+        const window = await store.list({
+          limit: 50,
+          created_from_us: (t0 + 1000) * 1000,
+          created_to_us: (t0 + 3000) * 1000,
+        });
+        assert.deepEqual(
+          window.items.map((s) => s.run_id),
+          [made[2]?.artifact.run_id, made[1]?.artifact.run_id],
+        );
       }),
     );
 

@@ -51,7 +51,8 @@ JSON report with --json) and exits 1 when anything failed, 0 otherwise.`,
             });
           }
         } catch (error) {
-          const detail = error instanceof CorruptArtifactError ? error.message : `unreadable: ${(error as Error).message}`;
+          const detail =
+            error instanceof CorruptArtifactError ? error.message : `unreadable: ${(error as Error).message}`;
           failures.push({ run_id: entry.run_id, location: entry.location, failed: [{ name: "stored_bytes", detail }] });
         }
         progress.update(runs, Math.max(total, runs));
@@ -72,7 +73,9 @@ JSON report with --json) and exits 1 when anything failed, 0 otherwise.`,
       const report = { ok: failures.length === 0, runs, blobs, failed: failures.length, failures };
       if (values.json) writeJson(io.stdout, report);
       else {
-        io.stdout.write(`verified ${runs} run(s) and ${blobs} blob(s): ${failures.length === 0 ? "all intact" : `${failures.length} FAILED`}\n`);
+        io.stdout.write(
+          `verified ${runs} run(s) and ${blobs} blob(s): ${failures.length === 0 ? "all intact" : `${failures.length} FAILED`}\n`,
+        );
         for (const f of failures) {
           io.stdout.write(`  ${f.run_id ?? `blob ${f.sha256}`}${f.location ? ` (${f.location})` : ""}\n`);
           for (const c of f.failed) io.stdout.write(`    ${c.name}: ${c.detail}\n`);

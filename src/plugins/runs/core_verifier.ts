@@ -12,7 +12,12 @@ import type { ArtifactUpcaster } from "../../contracts/ports/artifact_upcaster.j
 import type { StoredRun } from "../../contracts/ports/run_store.js";
 import type { RunCheck, RunVerifier, RunVerifierRegistry } from "../../contracts/ports/run_verifiers.js";
 
-function hashCheck(name: string, stored: unknown, content: unknown, compute: (v: unknown) => string): RunCheck | undefined {
+function hashCheck(
+  name: string,
+  stored: unknown,
+  content: unknown,
+  compute: (v: unknown) => string,
+): RunCheck | undefined {
   if (content === undefined || content === null) return undefined;
   if (typeof stored !== "string") return { name, ok: false, detail: "content present but no hash stored" };
   let actual: string;
@@ -27,7 +32,10 @@ function hashCheck(name: string, stored: unknown, content: unknown, compute: (v:
 }
 
 /** The core verifier; `registry` tells which other hash methods are covered. */
-export function coreRunVerifier(registry: RunVerifierRegistry, upcaster: () => ArtifactUpcaster | undefined): RunVerifier {
+export function coreRunVerifier(
+  registry: RunVerifierRegistry,
+  upcaster: () => ArtifactUpcaster | undefined,
+): RunVerifier {
   return {
     name: "runs",
     hashMethods: [JCS_SHA256],
@@ -44,7 +52,9 @@ export function coreRunVerifier(registry: RunVerifierRegistry, upcaster: () => A
         checks.push({
           name: "stored_bytes",
           ok: same && sha256Hex(run.bytes) === run.sha256,
-          detail: same ? `intact, sha256 ${run.sha256}` : "the stored bytes are not the canonical form of their content",
+          detail: same
+            ? `intact, sha256 ${run.sha256}`
+            : "the stored bytes are not the canonical form of their content",
         });
       }
       let artifact = run.artifact;
@@ -73,7 +83,11 @@ export function coreRunVerifier(registry: RunVerifierRegistry, upcaster: () => A
           if (c) checks.push(c);
         }
       } else if (!registry.handlesHashMethod(method)) {
-        checks.push({ name: "feasibility_sha256", ok: false, detail: `no verifier is loaded for hash method ${method}` });
+        checks.push({
+          name: "feasibility_sha256",
+          ok: false,
+          detail: `no verifier is loaded for hash method ${method}`,
+        });
       }
       const opplan = hashCheck("opplan_sha256", hashes.opplan_sha256, outputs.opplan_json, canonicalSha256);
       if (opplan && method === JCS_SHA256) checks.push(opplan);

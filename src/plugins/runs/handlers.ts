@@ -6,13 +6,7 @@ import { API_BASE } from "../../kernel/kernel.js";
 import { ProblemError } from "../../contracts/problem.js";
 import type { RouteRegistrar } from "../../kernel/plugin.js";
 import { IdempotencyGate } from "./idempotency.js";
-import {
-  createRunRoute,
-  getRunRoute,
-  listRunsRoute,
-  refusedRunRoutes,
-  verifyRunRoute,
-} from "./routes.js";
+import { createRunRoute, getRunRoute, listRunsRoute, refusedRunRoutes, verifyRunRoute } from "./routes.js";
 import type { RunsService } from "./service.js";
 
 /** Whether an If-None-Match header matches the strong ETag `etag` (quoted). */
@@ -27,7 +21,10 @@ export function registerRunsRoutes(r: RouteRegistrar, service: () => RunsService
   r.openapi(createRunRoute, async (c) => {
     const key = c.req.valid("header")["idempotency-key"];
     if (key !== undefined) IdempotencyGate.checkKey(key);
-    const { created, run } = await service().create(c.req.valid("json"), { idempotencyKey: key, principal: "anonymous" });
+    const { created, run } = await service().create(c.req.valid("json"), {
+      idempotencyKey: key,
+      principal: "anonymous",
+    });
     const headers: Record<string, string> = {
       "content-type": "application/json",
       location: `${API_BASE}/runs/${run.artifact.run_id}`,
@@ -52,10 +49,14 @@ export function registerRunsRoutes(r: RouteRegistrar, service: () => RunsService
 
   for (const route of refusedRunRoutes) {
     r.openapi(route, () => {
-      throw new ProblemError(405, "run artifacts are write-once: they are never modified or deleted; add context with advisories (POST /runs/{run_id}/attach-advisory)", {
-        slug: "write-once",
-        headers: { Allow: "GET" },
-      });
+      throw new ProblemError(
+        405,
+        "run artifacts are write-once: they are never modified or deleted; add context with advisories (POST /runs/{run_id}/attach-advisory)",
+        {
+          slug: "write-once",
+          headers: { Allow: "GET" },
+        },
+      );
     });
   }
 }

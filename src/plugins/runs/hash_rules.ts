@@ -16,7 +16,10 @@ type Hashes = RunArtifact["hashes"];
 type Outputs = NonNullable<CreateRunRequest["outputs"]>;
 
 /** The hashes of the content of a run (feasibility and outputs). */
-export function computeHashes(feasibility: unknown, outputs: Outputs | undefined): Partial<Hashes> & { feasibility_sha256: string } {
+export function computeHashes(
+  feasibility: unknown,
+  outputs: Outputs | undefined,
+): Partial<Hashes> & { feasibility_sha256: string } {
   const out: Partial<Hashes> & { feasibility_sha256: string } = { feasibility_sha256: canonicalSha256(feasibility) };
   if (outputs?.gcode_text !== undefined) out.gcode_sha256 = sha256Hex(outputs.gcode_text);
   if (outputs?.toolpaths !== undefined) out.toolpaths_sha256 = canonicalSha256(outputs.toolpaths);

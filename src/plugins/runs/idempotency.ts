@@ -32,7 +32,14 @@ export class IdempotencyGate {
     if (!KEY.test(key)) {
       throw new ProblemError(400, "Idempotency-Key must be 1–255 visible ASCII characters", {
         slug: "validation",
-        errors: [{ location: "header", pointer: "idempotency-key", message: "1–255 visible ASCII characters", code: "invalid_string" }],
+        errors: [
+          {
+            location: "header",
+            pointer: "idempotency-key",
+            message: "1–255 visible ASCII characters",
+            code: "invalid_string",
+          },
+        ],
       });
     }
   }
@@ -42,7 +49,13 @@ export class IdempotencyGate {
     const fingerprint = canonicalSha256(body);
     for (let attempt = 0; attempt < 3; attempt++) {
       const fresh = next();
-      const record = { key, request_sha256: fingerprint, run_id: fresh.id, state: "in_flight" as const, owner: this.bootId };
+      const record = {
+        key,
+        request_sha256: fingerprint,
+        run_id: fresh.id,
+        state: "in_flight" as const,
+        owner: this.bootId,
+      };
       const result = await this.keys.reserve(record);
       if (result.reserved) return { kind: "proceed", runId: fresh.id, time: fresh.time };
       const existing = result.existing;
@@ -62,7 +75,8 @@ export class IdempotencyGate {
         await this.keys.complete(key);
         return { kind: "replay", runId: existing.run_id };
       }
-      if (await this.keys.takeOver(existing.owner, record)) return { kind: "proceed", runId: fresh.id, time: fresh.time };
+      if (await this.keys.takeOver(existing.owner, record))
+        return { kind: "proceed", runId: fresh.id, time: fresh.time };
     }
     throw new ProblemError(409, "this Idempotency-Key is contended; retry later", { slug: "idempotency-in-flight" });
   }

@@ -35,7 +35,10 @@ export const RunIdParams = z.object({
 export const RunPageSchema = z
   .object({
     items: z.array(RunSummarySchema),
-    next_cursor: z.string().nullable().openapi({ description: "Pass as ?cursor= for the next page; null on the last page." }),
+    next_cursor: z
+      .string()
+      .nullable()
+      .openapi({ description: "Pass as ?cursor= for the next page; null on the last page." }),
   })
   .openapi("RunPage");
 

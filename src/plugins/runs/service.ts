@@ -110,17 +110,37 @@ export class RunsService {
     const seen = new Set<string>();
     for (const [i, ref] of refs.entries()) {
       if (seen.has(ref.sha256)) {
-        errors.push({ location: "body", pointer: `/attachments/${i}/sha256`, message: "listed twice", code: "duplicate" });
+        errors.push({
+          location: "body",
+          pointer: `/attachments/${i}/sha256`,
+          message: "listed twice",
+          code: "duplicate",
+        });
         continue;
       }
       seen.add(ref.sha256);
       const info = blobs ? await blobs.stat(ref.sha256) : undefined;
       if (!blobs) {
-        errors.push({ location: "body", pointer: `/attachments/${i}`, message: "attachments are not enabled on this installation", code: "attachments_disabled" });
+        errors.push({
+          location: "body",
+          pointer: `/attachments/${i}`,
+          message: "attachments are not enabled on this installation",
+          code: "attachments_disabled",
+        });
       } else if (!info) {
-        errors.push({ location: "body", pointer: `/attachments/${i}/sha256`, message: "no blob with this sha256 was uploaded (POST /attachments first)", code: "unknown_blob" });
+        errors.push({
+          location: "body",
+          pointer: `/attachments/${i}/sha256`,
+          message: "no blob with this sha256 was uploaded (POST /attachments first)",
+          code: "unknown_blob",
+        });
       } else if (info.size_bytes !== ref.size_bytes) {
-        errors.push({ location: "body", pointer: `/attachments/${i}/size_bytes`, message: `the stored blob has ${info.size_bytes} bytes`, code: "size_mismatch" });
+        errors.push({
+          location: "body",
+          pointer: `/attachments/${i}/size_bytes`,
+          message: `the stored blob has ${info.size_bytes} bytes`,
+          code: "size_mismatch",
+        });
       }
     }
     if (errors.length > 0) {

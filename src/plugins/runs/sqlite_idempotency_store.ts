@@ -34,15 +34,21 @@ export class SqliteIdempotencyStore implements IdempotencyStore {
     this.#insert = db.prepare(
       "INSERT INTO runs_idempotency_keys (idem_key, request_sha256, run_id, state, owner, created_at) VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (idem_key) DO NOTHING",
     );
-    this.#get = db.prepare("SELECT idem_key, request_sha256, run_id, state, owner FROM runs_idempotency_keys WHERE idem_key = ?");
+    this.#get = db.prepare(
+      "SELECT idem_key, request_sha256, run_id, state, owner FROM runs_idempotency_keys WHERE idem_key = ?",
+    );
     this.#complete = db.prepare("UPDATE runs_idempotency_keys SET state = 'done' WHERE idem_key = ?");
-    this.#release = db.prepare("DELETE FROM runs_idempotency_keys WHERE idem_key = ? AND owner = ? AND state = 'in_flight'");
+    this.#release = db.prepare(
+      "DELETE FROM runs_idempotency_keys WHERE idem_key = ? AND owner = ? AND state = 'in_flight'",
+    );
     this.#takeOver = db.prepare(
       "UPDATE runs_idempotency_keys SET run_id = ?, owner = ?, request_sha256 = ? WHERE idem_key = ? AND owner = ? AND state = 'in_flight'",
     );
   }
 
-  async reserve(record: IdempotencyRecord): Promise<{ reserved: true } | { reserved: false; existing: IdempotencyRecord }> {
+  async reserve(
+    record: IdempotencyRecord,
+  ): Promise<{ reserved: true } | { reserved: false; existing: IdempotencyRecord }> {
     const inserted = this.#insert.run(
       record.key,
       record.request_sha256,
