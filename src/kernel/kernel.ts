@@ -96,9 +96,8 @@ export class Kernel {
       plugin.routes?.(this.#routes.registrarFor(plugin.name), this.#contexts.get(plugin.name) as PluginContext);
     }
     this.#routes.mount(this.app);
-    const patterns = this.#routes.patterns();
     this.app.notFound((c) => {
-      const allowed = [...new Set(patterns.filter((p) => p.regex.test(c.req.path)).map((p) => p.method))];
+      const allowed = this.#routes.allowedMethods(c.req.path);
       if (allowed.length > 0) {
         return problemResponse(
           c,

@@ -169,6 +169,11 @@ describe("kernel HTTP behaviour", () => {
     );
     assert.ok(replaced && replaced !== "bad id\u0001" && /^[0-9a-f-]{36}$/.test(replaced));
   });
+  test("405 lists the methods of the most specific matching route", async () => {
+    const res = await t.request("things/special", { method: "POST" });
+    assert.equal(res.status, 405);
+    assert.equal(res.headers.get("allow"), "GET");
+  });
   test("a static segment wins over a parameter, whatever the plugin order", async () => {
     assert.deepEqual(await (await t.request("things/special")).json(), { special: true });
     assert.deepEqual(await (await t.request("things/t_1")).json(), { id: "t_1" });

@@ -99,11 +99,18 @@ export class RouteCollector {
     }
   }
 
-  /** Method and path pattern of every mounted route (for 405 answers). */
-  patterns(): Array<{ method: string; regex: RegExp }> {
-    return this.#routes.map(({ route }) => ({
-      method: route.method.toUpperCase(),
-      regex: new RegExp(`^${this.prefix}${route.path.replace(/\{[^/]+\}/g, "[^/]+")}/?$`),
-    }));
+  /**
+   * The methods allowed on `path`: those of the most specific route template that
+   * matches it (static segments before parameters, as requests are routed), or none.
+   */
+  allowedMethods(path: string): string[] {
+    const templates = [...new Set(this.#routes.map(({ route }) => route.path))].sort(compareRoutePaths);
+    for (const template of templates) {
+      const regex = new RegExp(`^${this.prefix}${template.replace(/\{[^/]+\}/g, "[^/]+")}/?$`);
+      if (regex.test(path)) {
+        return this.#routes.filter(({ route }) => route.path === template).map(({ route }) => route.method.toUpperCase());
+      }
+    }
+    return [];
   }
 }
