@@ -104,6 +104,8 @@ export interface RunStore {
   list(query: RunListQuery): Promise<RunPage>;
   /** How many runs are stored. */
   count(): Promise<number>;
+  /** How many runs are stored in each schema_version (from the index, when the backend has one). */
+  versionCounts?(): Promise<Record<string, number>>;
   /** Every stored run, including ones that no longer read back (for verify and migrations). */
   scan(): AsyncIterable<ScannedRun>;
   /** Writes a sidecar document beside a run, once: "created", or "exists" with the stored bytes. */

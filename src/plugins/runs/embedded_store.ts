@@ -148,7 +148,10 @@ export class EmbeddedRunStore implements RunStore {
       const artifact = parseStored(file.runId, file.location, bytes);
       return indexRowOf(artifact, file.location, bytes, sha256Hex(bytes));
     } catch (error) {
-      this.#logger.error({ run_id: file.runId, location: file.location, err: error }, "corrupt artifact file: not indexed");
+      this.#logger.error(
+        { run_id: file.runId, location: file.location, err: error },
+        "corrupt artifact file: not indexed",
+      );
       return undefined;
     }
   }
@@ -188,11 +191,19 @@ export class EmbeddedRunStore implements RunStore {
     try {
       bytes = await this.files.read(location);
     } catch (error) {
-      throw new CorruptArtifactError(runId, location, `cannot be read (${(error as NodeJS.ErrnoException).code ?? (error as Error).message})`);
+      throw new CorruptArtifactError(
+        runId,
+        location,
+        `cannot be read (${(error as NodeJS.ErrnoException).code ?? (error as Error).message})`,
+      );
     }
     const sha256 = sha256Hex(bytes);
     if (sha256 !== expectedSha) {
-      throw new CorruptArtifactError(runId, location, `bytes changed since written (sha256 ${sha256}, recorded ${expectedSha})`);
+      throw new CorruptArtifactError(
+        runId,
+        location,
+        `bytes changed since written (sha256 ${sha256}, recorded ${expectedSha})`,
+      );
     }
     return { artifact: parseStored(runId, location, bytes), bytes, sha256 };
   }
@@ -209,6 +220,10 @@ export class EmbeddedRunStore implements RunStore {
     return this.#idx.count();
   }
 
+  async versionCounts(): Promise<Record<string, number>> {
+    return this.#idx.versionCounts();
+  }
+
   async *scan(): AsyncGenerator<ScannedRun> {
     for await (const file of this.files.scan()) {
       const row = this.#idx.get(file.runId);
@@ -216,7 +231,8 @@ export class EmbeddedRunStore implements RunStore {
         run_id: file.runId,
         location: file.location,
         read: async () => {
-          if (row && row.location === file.location) return this.#readChecked(file.runId, file.location, row.file_sha256);
+          if (row && row.location === file.location)
+            return this.#readChecked(file.runId, file.location, row.file_sha256);
           const bytes = await this.files.read(file.location);
           return { artifact: parseStored(file.runId, file.location, bytes), bytes, sha256: sha256Hex(bytes) };
         },

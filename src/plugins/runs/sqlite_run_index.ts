@@ -66,6 +66,14 @@ export class SqliteRunIndex {
     return this.#count.get() as number;
   }
 
+  /** schema_version → number of indexed runs. */
+  versionCounts(): Record<string, number> {
+    const rows = this.#db
+      .prepare("SELECT schema_version, COUNT(*) AS n FROM runs_index GROUP BY schema_version")
+      .all() as Array<{ schema_version: string; n: number }>;
+    return Object.fromEntries(rows.map((r) => [r.schema_version, r.n]));
+  }
+
   /** run id → location of every indexed run. */
   locations(): Map<string, string> {
     const out = new Map<string, string>();
