@@ -44,7 +44,26 @@ export const UtcTimestampSchema = z
   .openapi("UtcTimestamp", { example: "2026-11-21T10:15:30.123Z" });
 
 const NonEmpty = z.string().min(1, "must not be empty").max(200);
-const JsonObject = z.record(z.string(), z.unknown());
+/** Whether `value` holds an own `__proto__` key at any depth (JSON.parse makes one; zod records drop it). */
+function hasProtoKey(value: unknown, depth = 0): boolean {
+  if (typeof value !== "object" || value === null || depth > 256) return false;
+  if (Array.isArray(value)) return value.some((v) => hasProtoKey(v, depth + 1));
+  return Object.keys(value).some(
+    (k) => k === "__proto__" || hasProtoKey((value as Record<string, unknown>)[k], depth + 1),
+  );
+}
+
+/**
+ * A free-form JSON object, passed through untouched (so that what is hashed and stored is
+ * exactly what was sent). `__proto__` keys are refused: a zod record would drop them
+ * silently and many JSON consumers mishandle them.
+ */
+const JsonObject = z
+  .custom<Record<string, unknown>>((v) => typeof v === "object" && v !== null && !Array.isArray(v), {
+    message: "must be a JSON object",
+  })
+  .refine((v) => !hasProtoKey(v), { message: "the key __proto__ is not allowed" })
+  .openapi({ type: "object", additionalProperties: {} });
 
 export const DecisionSchema = z
   .object({

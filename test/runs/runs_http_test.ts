@@ -162,6 +162,31 @@ describe("runs over HTTP", () => {
     }
   });
 
+  test("a __proto__ key anywhere in a free-form object is refused, not silently dropped", async () => {
+    const t = await startTestKernel();
+    try {
+      for (const field of ["feasibility", "request_summary", "meta"]) {
+        const raw = JSON.stringify(sampleRunRequest()).replace(`"${field}":{`, `"${field}":{"__proto__":{"x":1},`);
+        const res = await t.request("runs", {
+          method: "POST",
+          headers: { "content-type": "application/json" },
+          body: raw,
+        });
+        assert.equal(res.status, 400, field);
+        assert.match(JSON.stringify(await res.json()), /__proto__ is not allowed/);
+      }
+      const nested = JSON.stringify(sampleRunRequest()).replace('"checks":[{', '"checks":[{"__proto__":1,');
+      assert.equal(
+        (await t.request("runs", { method: "POST", headers: { "content-type": "application/json" }, body: nested }))
+          .status,
+        400,
+      );
+      assert.deepEqual(((await (await t.request("runs")).json()) as Json).items, [], "nothing stored");
+    } finally {
+      await t.close();
+    }
+  });
+
   test("list pagination walks every run exactly once, newest first", async () => {
     const t = await startTestKernel();
     try {
