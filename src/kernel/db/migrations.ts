@@ -5,10 +5,12 @@
  * runner records every applied migration (plugin, id, SHA-256 checksum of the file,
  * time) in `rmos_migrations`, applies each pending one in its own transaction, is
  * idempotent, and refuses to run when an applied migration's file has changed
- * (drift) or disappeared. Two processes never migrate at once: each migration runs
- * under SQLite's write lock (`BEGIN IMMEDIATE`) and re-checks whether it was applied
- * meanwhile. Written here rather than with Kysely's migrator because that one keeps
- * no checksum, so it cannot detect an edited migration.
+ * (drift) or disappeared, or when a new file is numbered before one already applied
+ * (it would run out of order; Kysely's migrator refuses that too by default). Two
+ * processes never migrate at once: each migration runs under SQLite's write lock
+ * (`BEGIN IMMEDIATE`) and re-checks whether it was applied meanwhile. Written here
+ * rather than with Kysely's migrator because that one keeps no checksum, so it cannot
+ * detect an edited migration.
  */
 import { createHash } from "node:crypto";
 import fs from "node:fs";
@@ -38,6 +40,8 @@ export interface MigrationStatus {
   readonly drifted: Array<{ migration: Migration; applied: AppliedMigration }>;
   /** applied migrations with no file any more */
   readonly missing: AppliedMigration[];
+  /** pending migrations numbered before one of the same plugin that is already applied */
+  readonly outOfOrder: Array<{ migration: Migration; appliedAfter: AppliedMigration }>;
 }
 
 /** Raised when applied migrations and files disagree; nothing is applied then. */
@@ -52,7 +56,10 @@ export function loadMigrations(sources: ReadonlyArray<{ plugin: string; dir: URL
   const all: Migration[] = [];
   for (const { plugin, dir } of sources) {
     const folder = fileURLToPath(dir);
-    const files = fs.readdirSync(folder).filter((f) => f.endsWith(".sql")).sort();
+    const files = fs
+      .readdirSync(folder)
+      .filter((f) => f.endsWith(".sql"))
+      .sort();
     const seen = new Set<string>();
     for (const file of files) {
       const m = FILE_NAME.exec(file);
@@ -99,10 +106,20 @@ export function migrationStatus(database: Database, migrations: readonly Migrati
   }
   const plugins = new Set(migrations.map((m) => m.plugin));
   const missing = applied.filter((a) => plugins.has(a.plugin) && !fileKeys.has(key(a.plugin, a.id)));
-  return { applied, pending, drifted, missing };
+  const latest = new Map<string, AppliedMigration>();
+  for (const a of applied) {
+    const before = latest.get(a.plugin);
+    if (!before || a.id > before.id) latest.set(a.plugin, a);
+  }
+  const outOfOrder: MigrationStatus["outOfOrder"] = [];
+  for (const migration of pending) {
+    const last = latest.get(migration.plugin);
+    if (last && migration.id < last.id) outOfOrder.push({ migration, appliedAfter: last });
+  }
+  return { applied, pending, drifted, missing, outOfOrder };
 }
 
-/** Throws MigrationDriftError when the status shows drift or missing files. */
+/** Throws MigrationDriftError when the status shows drift, missing files or a migration out of order. */
 export function assertNoDrift(status: MigrationStatus): void {
   const lines = [
     ...status.drifted.map(
@@ -110,10 +127,14 @@ export function assertNoDrift(status: MigrationStatus): void {
         `  ${migration.plugin}/${migration.id}: file checksum ${migration.checksum.slice(0, 12)}… differs from the applied ${applied.checksum.slice(0, 12)}… (applied ${applied.applied_at})`,
     ),
     ...status.missing.map((a) => `  ${a.plugin}/${a.id}: applied ${a.applied_at} but its file is gone`),
+    ...status.outOfOrder.map(
+      ({ migration, appliedAfter }) =>
+        `  ${migration.plugin}/${migration.id}: pending, but ${appliedAfter.plugin}/${appliedAfter.id} after it was applied already (${appliedAfter.applied_at}); migrations apply in file order, so renumber it after the last applied one`,
+    ),
   ];
   if (lines.length > 0) {
     throw new MigrationDriftError(
-      `refusing to start: applied migrations were changed after they ran:\n${lines.join("\n")}\nRestore the original files; add a new migration for any change.`,
+      `refusing to start: the migration files disagree with the migrations the database has applied:\n${lines.join("\n")}\nRestore the original files of applied migrations; make any change as a new migration numbered after the last applied one.`,
     );
   }
 }
@@ -130,22 +151,28 @@ export function applyMigrations(
   const isApplied = db.prepare("SELECT checksum FROM rmos_migrations WHERE plugin = ? AND id = ?");
   const record = db.prepare("INSERT INTO rmos_migrations (plugin, id, checksum, applied_at) VALUES (?, ?, ?, ?)");
   for (const migration of migrations) {
+    let appliedMeanwhile: string | undefined;
     db.exec("BEGIN IMMEDIATE");
     try {
       const row = isApplied.get(migration.plugin, migration.id) as { checksum: string } | undefined;
       if (row) {
+        // Applied by another process meanwhile: skip it (drift is reported below, unwrapped).
         db.exec("COMMIT");
-        if (row.checksum !== migration.checksum) assertNoDrift(migrationStatus(database, migrations));
-        continue;
+        appliedMeanwhile = row.checksum;
+      } else {
+        db.exec(migration.sql);
+        record.run(migration.plugin, migration.id, migration.checksum, new Date().toISOString());
+        db.exec("COMMIT");
       }
-      db.exec(migration.sql);
-      record.run(migration.plugin, migration.id, migration.checksum, new Date().toISOString());
-      db.exec("COMMIT");
     } catch (error) {
       if (db.inTransaction) db.exec("ROLLBACK");
       throw new Error(`migration ${migration.plugin}/${migration.id} failed: ${(error as Error).message}`, {
         cause: error,
       });
+    }
+    if (appliedMeanwhile !== undefined) {
+      if (appliedMeanwhile !== migration.checksum) assertNoDrift(migrationStatus(database, migrations));
+      continue;
     }
     done.push(migration);
     onApplied?.(migration);

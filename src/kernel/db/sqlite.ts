@@ -11,13 +11,31 @@ import path from "node:path";
 import Sqlite from "better-sqlite3";
 import type { SqliteDatabase } from "../../contracts/ports/database.js";
 
+/**
+ * Switches to WAL mode. When another process opens the same new file at the same
+ * moment, the switch can fail at once with SQLITE_BUSY (SQLite does not call the busy
+ * handler for that lock), so it is retried, briefly, until `timeoutMs`.
+ */
+function enableWal(db: Sqlite.Database, timeoutMs: number): void {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    try {
+      db.pragma("journal_mode = WAL");
+      return;
+    } catch (error) {
+      if ((error as { code?: string }).code !== "SQLITE_BUSY" || Date.now() >= deadline) throw error;
+      Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 5 + Math.floor(Math.random() * 20));
+    }
+  }
+}
+
 /** Opens (creating if needed) the SQLite file at `file`. */
 export function openSqlite(file: string): SqliteDatabase {
   fs.mkdirSync(path.dirname(file), { recursive: true });
   const db = new Sqlite(file);
-  db.pragma("journal_mode = WAL");
-  db.pragma("synchronous = NORMAL");
   db.pragma("busy_timeout = 10000");
+  enableWal(db, 10_000);
+  db.pragma("synchronous = NORMAL");
   db.pragma("foreign_keys = ON");
   return { kind: "sqlite", db, path: file };
 }
