@@ -251,7 +251,7 @@ export class Kernel {
         detail:
           bad === 0
             ? `${status.applied.length} applied`
-            : `${status.pending.length} pending, ${status.drifted.length} drifted`,
+            : `${status.pending.length} pending, ${status.drifted.length} drifted, ${status.missing.length} applied but missing`,
       });
     } catch (error) {
       checks.push({ name: "database", ok: false, detail: (error as Error).message });

@@ -67,7 +67,8 @@ export function loadMigrations(sources: ReadonlyArray<{ plugin: string; dir: URL
       if (seen.has(m[1] as string)) throw new Error(`plugin "${plugin}" has two migrations numbered ${m[1]}`);
       seen.add(m[1] as string);
       const sql = fs.readFileSync(`${folder}/${file}`, "utf8");
-      const checksum = createHash("sha256").update(sql).digest("hex");
+      // Line endings are normalised so that a CRLF checkout is not mistaken for an edit.
+      const checksum = createHash("sha256").update(sql.replace(/\r\n/g, "\n")).digest("hex");
       all.push({ plugin, id: file.slice(0, -4), sql, checksum });
     }
   }

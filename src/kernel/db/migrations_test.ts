@@ -148,6 +148,18 @@ describe("applyMigrations", () => {
     database.db.close();
   });
 
+  test("a CRLF checkout of an applied migration is not drift", () => {
+    const database = openDb();
+    const sql = "CREATE TABLE parts (\n  id TEXT PRIMARY KEY\n);\n";
+    const dir = migrationsFolder({ "0001_create.sql": sql });
+    applyMigrations(database, load(dir));
+    fs.writeFileSync(path.join(dir, "0001_create.sql"), sql.replace(/\n/g, "\r\n"));
+    const status = migrationStatus(database, load(dir));
+    assert.deepEqual(status.drifted, []);
+    assert.deepEqual(applyMigrations(database, load(dir)), []);
+    database.db.close();
+  });
+
   test("an edited applied migration is refused with a clear MigrationDriftError, and nothing else is applied", () => {
     const database = openDb();
     const dir = migrationsFolder({ "0001_create.sql": "CREATE TABLE parts (id TEXT PRIMARY KEY);" });
