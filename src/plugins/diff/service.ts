@@ -7,6 +7,7 @@
  * force. The HTTP handler and the `rmos diff` command both go through this service, so they
  * answer the same thing.
  */
+import { getRunOrProblem } from "../../contracts/run_lookup.js";
 import { isRunId } from "../../contracts/ids.js";
 import type { ArtifactUpcaster } from "../../contracts/ports/artifact_upcaster.js";
 import type { RunStore, StoredArtifact, StoredRun } from "../../contracts/ports/run_store.js";
@@ -69,18 +70,7 @@ export class DiffService {
   }
 
   async #load(runId: string): Promise<StoredArtifact> {
-    let stored: StoredRun | undefined;
-    try {
-      stored = await this.deps.store.get(runId);
-    } catch (error) {
-      if (error instanceof CorruptArtifactError) {
-        throw new ProblemError(500, `the stored artifact ${runId} failed its integrity check; run \`rmos verify\``, {
-          slug: "stored-artifact-corrupt",
-        });
-      }
-      throw error;
-    }
-    if (!stored) throw notFound("run", runId);
+    const stored = await getRunOrProblem(this.deps.store, runId);
     const upcaster = this.deps.upcaster();
     return upcaster ? upcaster.toCurrent(stored.artifact) : stored.artifact;
   }

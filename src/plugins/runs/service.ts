@@ -26,6 +26,7 @@ import {
 import type { RunCheck, RunVerifierRegistry } from "../../contracts/ports/run_verifiers.js";
 import { type FieldError, ProblemError, notFound } from "../../contracts/problem.js";
 import { canonicalize } from "../../contracts/jcs.js";
+import { getRunOrProblem } from "../../contracts/run_lookup.js";
 import { sha256Hex } from "../../contracts/hashing.js";
 import { parseUtc } from "../../contracts/time.js";
 import { resolveHashes } from "./hash_rules.js";
@@ -150,18 +151,7 @@ export class RunsService {
 
   /** The run as the API answers it: current schema, its bytes and ETag; throws 404/500 problems. */
   async get(runId: string): Promise<StoredRun> {
-    let stored: StoredRun | undefined;
-    try {
-      stored = await this.deps.store.get(runId);
-    } catch (error) {
-      if (error instanceof CorruptArtifactError) {
-        throw new ProblemError(500, `the stored artifact ${runId} failed its integrity check; run \`rmos verify\``, {
-          slug: "stored-artifact-corrupt",
-        });
-      }
-      throw error;
-    }
-    if (!stored) throw notFound("run", runId);
+    const stored = await getRunOrProblem(this.deps.store, runId);
     const upcaster = this.deps.upcaster();
     if (!upcaster || stored.artifact.schema_version === CURRENT_SCHEMA_VERSION) return stored;
     const current = upcaster.toCurrent(stored.artifact);
