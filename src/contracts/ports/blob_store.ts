@@ -6,7 +6,7 @@
  * A blob is written only when complete and hashed, so a name always matches its bytes
  * unless the storage itself decays — which `verify` detects.
  */
-import type { Readable } from "node:stream";
+import type { Readable, Writable } from "node:stream";
 import { token } from "../token.js";
 
 export interface BlobInfo {
@@ -27,6 +27,8 @@ export interface BlobCheck {
   readonly ok: boolean;
   /** "ok", "missing", "truncated", "altered", or a read error. */
   readonly reason: string;
+  /** What was found, for people: sizes and the digest the bytes hash to. */
+  readonly detail?: string;
 }
 
 export class BlobTooLargeError extends Error {
@@ -46,13 +48,40 @@ export class BlobDigestMismatchError extends Error {
   }
 }
 
+/**
+ * Raised by `read` for a blob that is not stored — also for a name that is not a
+ * SHA-256 (64 lowercase hex): a malformed name never reaches the storage.
+ */
+export class BlobNotFoundError extends Error {
+  override readonly name = "BlobNotFoundError";
+  constructor(readonly sha256: string) {
+    super(`no blob named ${JSON.stringify(sha256.slice(0, 80))} is stored`);
+  }
+}
+
+/**
+ * Every method takes names as they come: a name that is not 64 lowercase hex is
+ * answered as "not stored" (stat undefined, read BlobNotFoundError, verify "missing"),
+ * never looked up.
+ */
 export interface BlobStore {
   /** Streams `body` into the store; `created` is false when the content was already there. */
   put(body: AsyncIterable<Uint8Array>, options: BlobPutOptions): Promise<{ info: BlobInfo; created: boolean }>;
   /** Size of a stored blob, or undefined. */
   stat(sha256: string): Promise<BlobInfo | undefined>;
-  /** A stream of the blob's bytes, `end` inclusive. */
+  /**
+   * A stream of the blob's bytes, `end` inclusive. Rejects with BlobNotFoundError when
+   * the blob is not stored, and RangeError when the range is not within the blob.
+   */
   read(sha256: string, range?: { start: number; end: number }): Promise<Readable>;
+  /**
+   * Optional: writes the blob's bytes (or the range, `end` inclusive) into a Node
+   * writable — an HTTP response — keeping only a couple of chunks in flight and reusing
+   * its buffers, and resolves once all were accepted (it does not end `sink`). Rejects
+   * like `read` (BlobNotFoundError, RangeError) before writing anything, and when `sink`
+   * closes or fails early. Callers fall back to `read` when a backend lacks it.
+   */
+  copyTo?(sha256: string, sink: Writable, range?: { start: number; end: number }): Promise<void>;
   /** Re-hashes a blob against its name (and expected size when given). */
   verify(sha256: string, expectedSize?: number): Promise<BlobCheck>;
   /** Every stored blob's sha256. */
