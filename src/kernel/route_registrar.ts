@@ -106,9 +106,11 @@ export class RouteCollector {
   allowedMethods(path: string): string[] {
     const templates = [...new Set(this.#routes.map(({ route }) => route.path))].sort(compareRoutePaths);
     for (const template of templates) {
-      const regex = new RegExp(`^${this.prefix}${template.replace(/\{[^/]+\}/g, "[^/]+")}/?$`);
+      const regex = new RegExp(`^${this.prefix}${template.replace(/\{[^/]+\}/g, "[^/]+")}$`);
       if (regex.test(path)) {
-        return this.#routes.filter(({ route }) => route.path === template).map(({ route }) => route.method.toUpperCase());
+        return this.#routes
+          .filter(({ route }) => route.path === template)
+          .map(({ route }) => route.method.toUpperCase());
       }
     }
     return [];

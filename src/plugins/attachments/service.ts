@@ -14,7 +14,8 @@ import {
   type BlobStore,
   BlobTooLargeError,
 } from "../../contracts/ports/blob_store.js";
-import { CorruptArtifactError, type RunStore, type StoredArtifact } from "../../contracts/ports/run_store.js";
+import type { RunStore, StoredArtifact } from "../../contracts/ports/run_store.js";
+import { getRunOrProblem } from "../../contracts/run_lookup.js";
 import { ProblemError, notFound } from "../../contracts/problem.js";
 
 export interface AttachmentsServiceDeps {
@@ -99,19 +100,7 @@ export class AttachmentsService {
 
   /** The stored artifact of a run; 404 unknown, 500 when its stored bytes are damaged. */
   async #artifact(runId: string, fresh = false): Promise<StoredArtifact> {
-    let stored: Awaited<ReturnType<RunStore["get"]>>;
-    try {
-      stored = await this.deps.runs.get(runId, fresh ? { fresh } : undefined);
-    } catch (error) {
-      if (error instanceof CorruptArtifactError) {
-        throw new ProblemError(500, `the stored artifact ${runId} failed its integrity check; run \`rmos verify\``, {
-          slug: "stored-artifact-corrupt",
-        });
-      }
-      throw error;
-    }
-    if (!stored) throw notFound("run", runId);
-    return stored.artifact;
+    return (await getRunOrProblem(this.deps.runs, runId, fresh ? { fresh } : undefined)).artifact;
   }
 
   /** The run's attachment references. */
