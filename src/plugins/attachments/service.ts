@@ -16,7 +16,7 @@ import {
 } from "../../contracts/ports/blob_store.js";
 import type { RunStore, StoredArtifact } from "../../contracts/ports/run_store.js";
 import { getRunOrProblem } from "../../contracts/run_lookup.js";
-import { ProblemError, notFound } from "../../contracts/problem.js";
+import { ProblemError } from "../../contracts/problem.js";
 
 export interface AttachmentsServiceDeps {
   readonly blobs: BlobStore;

@@ -10,9 +10,8 @@
 import { getRunOrProblem } from "../../contracts/run_lookup.js";
 import { isRunId } from "../../contracts/ids.js";
 import type { ArtifactUpcaster } from "../../contracts/ports/artifact_upcaster.js";
-import type { RunStore, StoredArtifact, StoredRun } from "../../contracts/ports/run_store.js";
-import { CorruptArtifactError } from "../../contracts/ports/run_store.js";
-import { notFound, ProblemError } from "../../contracts/problem.js";
+import type { RunStore, StoredArtifact } from "../../contracts/ports/run_store.js";
+import { ProblemError } from "../../contracts/problem.js";
 import type { PluginContext } from "../../kernel/plugin.js";
 import { token } from "../../contracts/token.js";
 import type { Change, IdentityKeys } from "./diff_engine.js";
