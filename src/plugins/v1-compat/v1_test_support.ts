@@ -6,27 +6,19 @@
  */
 
 import { execFileSync, spawnSync } from "node:child_process";
-import { existsSync, mkdtempSync, rmSync } from "node:fs";
+import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
-import { dirname, join, resolve } from "node:path";
-import { fileURLToPath } from "node:url";
+import { join } from "node:path";
+import { SHARED_DIR } from "../../testing/paths.js";
 import type { V1Entry } from "./v1_stream_reader.js";
 
-/** The repository root: the nearest ancestor of this module holding package.json. */
-export function repoRoot(): string {
-  let dir = dirname(fileURLToPath(import.meta.url));
-  while (!existsSync(join(dir, "package.json"))) {
-    const parent = dirname(dir);
-    if (parent === dir) throw new Error("package.json not found above the test module");
-    dir = parent;
-  }
-  return dir;
-}
+/** The shared folder next to the repository (SPEC: `../shared/`), wherever the build lives. */
+export { SHARED_DIR } from "../../testing/paths.js";
 
-/** The shared folder next to the repository (SPEC: `../shared/`). */
-export const SHARED_DIR = resolve(repoRoot(), "..", "shared");
+/** The sample v1 store (runs.json and attachments/). */
+export const SAMPLE_DIR = join(SHARED_DIR, "fixtures", "v1", "sample");
 /** The sample v1 store's runs.json. */
-export const SAMPLE_RUNS = join(SHARED_DIR, "fixtures", "v1", "sample", "runs.json");
+export const SAMPLE_RUNS = join(SAMPLE_DIR, "runs.json");
 /** The reference v1 store generator. */
 export const GENERATOR = join(SHARED_DIR, "tools", "gen_v1_store.py");
 

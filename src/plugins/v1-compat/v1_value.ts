@@ -80,12 +80,14 @@ export function toPlainJson(value: V1Value): PlainJson {
   const out: { [key: string]: PlainJson } = {};
   for (const [key, item] of value as V1Object) {
     // Like JSON.parse, "__proto__" becomes an own property rather than the prototype.
-    Object.defineProperty(out, key, {
-      value: toPlainJson(item),
-      writable: true,
-      enumerable: true,
-      configurable: true,
-    });
+    if (key === "__proto__") {
+      Object.defineProperty(out, key, {
+        value: toPlainJson(item),
+        writable: true,
+        enumerable: true,
+        configurable: true,
+      });
+    } else out[key] = toPlainJson(item);
   }
   return out;
 }

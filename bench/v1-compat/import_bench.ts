@@ -1,0 +1,143 @@
+/**
+ * Benchmark of the v1 import: a store of `count` records made by the reference
+ * generator (../shared/tools/gen_v1_store.py, seed 1; the generation is not timed) is
+ * imported by `rmos v1 migrate` of this build in a child process, so that its peak
+ * resident memory (`process.resourceUsage().maxRSS`, reported by the child at exit) is
+ * the import's own. Targets (issue 7): 100 000 records in under 60 s with resident
+ * memory under 300 MB; for other counts the time target scales linearly. The baseline,
+ * measured in the same run on the same disk, is a raw loop of write + fsync + rename +
+ * directory fsync (one thread): an import needs at least one such durable write per
+ * record (its artifact) plus one per copied attachment blob.
+ */
+import { execFileSync, spawn } from "node:child_process";
+import fs from "node:fs";
+import path from "node:path";
+import { performance } from "node:perf_hooks";
+import { canonicalize } from "../../src/contracts/jcs.js";
+import { makeArtifact } from "../../src/contracts/testing/artifacts.js";
+import type { ImportReport } from "../../src/plugins/v1-compat/importer.js";
+import { SHARED_DIR } from "../../src/testing/paths.js";
+import { type BenchSection, fmt } from "../report.js";
+
+const MAIN = new URL("../../src/cli/main.js", import.meta.url).href;
+const TARGET_SECONDS_PER_100K = 60;
+const TARGET_RSS_MB = 300;
+
+/** Durable writes per second of a raw loop (write, fsync, rename, directory fsync), one thread. */
+function rawDurableLoop(dir: string, count: number): number {
+  fs.mkdirSync(dir, { recursive: true });
+  const body = Buffer.from(canonicalize(makeArtifact()));
+  const start = performance.now();
+  for (let i = 0; i < count; i++) {
+    const tmp = path.join(dir, `.tmp-${i}`);
+    const fd = fs.openSync(tmp, "wx");
+    fs.writeSync(fd, body);
+    fs.fsyncSync(fd);
+    fs.closeSync(fd);
+    fs.renameSync(tmp, path.join(dir, `${i}.json`));
+    const d = fs.openSync(dir, "r");
+    fs.fsyncSync(d);
+    fs.closeSync(d);
+  }
+  return count / ((performance.now() - start) / 1000);
+}
+
+interface ChildImport {
+  readonly seconds: number;
+  readonly maxRssMb: number;
+  /** CPU seconds of the child: user and system. */
+  readonly userSec: number;
+  readonly systemSec: number;
+  readonly report: ImportReport;
+}
+
+/** Runs `rmos v1 migrate --from <from>` in a child process on `dataDir`. */
+function importInChild(from: string, dataDir: string): Promise<ChildImport> {
+  const args = ["v1", "migrate", "--from", from, "--json", "--quiet"];
+  const script = `const m = await import(${JSON.stringify(MAIN)});
+process.exitCode = await m.main(${JSON.stringify(args)});
+const u = process.resourceUsage();
+process.stderr.write("\\nUSAGE=" + JSON.stringify({ maxRSS: u.maxRSS, user: u.userCPUTime, system: u.systemCPUTime }) + "\\n");`;
+  const started = performance.now();
+  const child = spawn(process.execPath, ["--input-type=module", "-e", script], {
+    env: { ...process.env, RMOS_DATA_DIR: dataDir, LOG_LEVEL: "warn" },
+    stdio: ["ignore", "pipe", "pipe"],
+  });
+  let out = "";
+  let err = "";
+  child.stdout.on("data", (d) => {
+    out += d;
+  });
+  child.stderr.on("data", (d) => {
+    err += d;
+  });
+  return new Promise((resolve, reject) => {
+    child.once("exit", (code) => {
+      const seconds = (performance.now() - started) / 1000;
+      const usage = /USAGE=(\{.*\})/.exec(err);
+      if (code !== 0 || !usage) {
+        reject(new Error(`rmos v1 migrate exited with ${code}: ${err.slice(-2000)}`));
+        return;
+      }
+      const u = JSON.parse(usage[1] as string) as { maxRSS: number; user: number; system: number };
+      resolve({
+        seconds,
+        maxRssMb: u.maxRSS / 1024,
+        userSec: u.user / 1e6,
+        systemSec: u.system / 1e6,
+        report: JSON.parse(out) as ImportReport,
+      });
+    });
+  });
+}
+
+/** Imports `count` generated v1 records and reports time and peak memory against the targets. */
+export async function runV1ImportBench(opts: { count: number; workDir: string }): Promise<BenchSection> {
+  fs.mkdirSync(opts.workDir, { recursive: true });
+  const from = path.join(opts.workDir, "v1");
+  const g0 = performance.now();
+  execFileSync("python3", [
+    path.join(SHARED_DIR, "tools", "gen_v1_store.py"),
+    from,
+    "--count",
+    String(opts.count),
+    "--seed",
+    "1",
+  ]);
+  const generateSec = (performance.now() - g0) / 1000;
+  const runsJsonMb = fs.statSync(path.join(from, "runs.json")).size / 2 ** 20;
+
+  const raw = rawDurableLoop(path.join(opts.workDir, "raw"), 2000);
+  const run = await importInChild(from, path.join(opts.workDir, "data"));
+  const { report } = run;
+  const perSec = opts.count / run.seconds;
+  const targetSec = (TARGET_SECONDS_PER_100K * opts.count) / 100_000;
+  const blobs = report.imported; // at most one blob per imported record (the generator's G-code)
+  return {
+    title: `v1 import: ${fmt(opts.count)} records`,
+    rows: [
+      {
+        metric: `import time, ${fmt(opts.count)} records (rmos v1 migrate, child process)`,
+        value: `${fmt(run.seconds, 1)} s (${fmt(perSec)} records/s)`,
+        baseline: `${fmt(raw)} raw write+fsync+rename+dir fsync /s (1 thread)`,
+        ratio: `${fmt((perSec / raw) * 100)} %`,
+        target: `< ${fmt(targetSec, 1)} s`,
+        pass: run.seconds < targetSec,
+      },
+      {
+        metric: "peak resident memory of the import",
+        value: `${fmt(run.maxRssMb)} MB`,
+        baseline: `runs.json ${fmt(runsJsonMb)} MB`,
+        ratio: `${fmt((run.maxRssMb / runsJsonMb) * 100)} %`,
+        target: `< ${TARGET_RSS_MB} MB`,
+        pass: run.maxRssMb < TARGET_RSS_MB,
+      },
+    ],
+    notes: [
+      `report: total ${report.total}, imported ${report.imported}, already present ${report.already_present}, failed (kept aside) ${report.failed}, flagged ${report.flagged}, noted ${report.noted}; the import's own duration ${fmt(report.duration_ms / 1000, 1)} s (the rest is start-up).`,
+      `CPU of the import: ${fmt(run.userSec, 1)} s user + ${fmt(run.systemSec, 1)} s system in ${fmt(run.seconds, 1)} s of wall time (${fmt(((run.userSec + run.systemSec) / run.seconds) * 100)} % of one core).`,
+      `every record: one durable artifact file (RUN_STORE.create: file fsync, directory fsync, one index row); up to ${fmt(blobs)} attachment blobs copied through BLOB_STORE.put (the same, verified against their names); runs.json backed up once (the records' original bytes are ranges of that backup, not files of their own).`,
+      `the store was generated in ${fmt(generateSec, 1)} s (not timed); runs.json is read as a stream, a few records in flight at a time.`,
+    ],
+  };
+}

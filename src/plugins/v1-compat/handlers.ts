@@ -1,0 +1,36 @@
+/**
+ * The v1-compat handlers: thin — take the validated id, ask the service, shape the
+ * response (legacy bytes with ETag, 304, deprecation headers; the 410 is thrown by the
+ * service as problem+json).
+ */
+import { API_BASE } from "../../kernel/kernel.js";
+import type { RouteRegistrar } from "../../kernel/plugin.js";
+import { getRunV1Route, patchRunMetaGoneRoute } from "./routes.js";
+import type { LegacyRunsService } from "./service.js";
+
+/** Whether an If-None-Match header matches the strong ETag `etag` (quoted). */
+function ifNoneMatches(header: string | undefined, etag: string): boolean {
+  if (!header) return false;
+  if (header.trim() === "*") return true;
+  return header.split(",").some((t) => t.trim().replace(/^W\//, "") === etag);
+}
+
+/** Registers the v1-compat routes with their handlers. */
+export function registerV1Routes(r: RouteRegistrar, service: () => LegacyRunsService): void {
+  r.openapi(getRunV1Route, async (c) => {
+    const runId = c.req.valid("param").run_id;
+    const answer = await service().legacy(runId);
+    const etag = `"${answer.sha256}"`;
+    const headers: Record<string, string> = {
+      etag,
+      deprecation: "true",
+      link: `<${API_BASE}/runs/${runId}>; rel="successor-version"`,
+      "x-rmos-v1-source": answer.source,
+      "x-rmos-hash-method": answer.hashMethod,
+    };
+    if (ifNoneMatches(c.req.valid("header")["if-none-match"], etag)) return c.body(null, 304, headers) as never;
+    return c.body(new Uint8Array(answer.bytes), 200, { ...headers, "content-type": "application/json" }) as never;
+  });
+
+  r.openapi(patchRunMetaGoneRoute, async (c) => service().patchMeta(c.req.valid("param").run_id));
+}
