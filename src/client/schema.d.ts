@@ -76,6 +76,26 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/rmos/attachments": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Upload a blob (raw body, any media type); it is named by its SHA-256
+         * @description The body is streamed to storage while it is hashed and becomes visible only when complete and synced. 201 when stored now, 200 when the same content was already stored. Send `Content-Digest: sha-256=:<base64>:` or `?sha256=<hex>` to have the upload refused (422) unless the bytes match. Larger than RMOS_MAX_ATTACHMENT_BYTES: 413. Name the blob in a run's `attachments[]` (with its size_bytes) to attach it.
+         */
+        post: operations["uploadAttachment"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/rmos/advisories": {
         parameters: {
             query?: never;
@@ -174,6 +194,26 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/rmos/v1/runs/{run_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Get a run in the legacy v1 shape (for old clients)
+         * @description Deprecated: use GET /runs/{run_id}. Imported runs are answered with their original v1 record, byte for byte; runs created since are mapped back to the v1 shape. X-Rmos-V1-Source says which (v1-record or mapped); X-Rmos-Hash-Method how request_hash was computed.
+         */
+        get: operations["getRunV1"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/rmos/runs/{run_id}": {
         parameters: {
             query?: never;
@@ -237,6 +277,23 @@ export interface paths {
         };
         /** Verify a stored run: bytes intact, hashes recomputed, attachments present and intact */
         get: operations["verifyRun"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/rmos/runs/{run_id}/attachments": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The run's attachment references */
+        get: operations["listRunAttachments"];
         put?: never;
         post?: never;
         delete?: never;
@@ -337,6 +394,66 @@ export interface paths {
          * @description If-Match must carry the ETag of the version the change is based on: missing or * → 428, another version → 412. An event the state machine does not allow in the current state → 409; a run_id naming no run → 422. On success the session's state and version change and the event is appended to its history, atomically.
          */
         post: operations["postWorkflowSessionEvent"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/rmos/runs/{run_id}/meta": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        /**
+         * Gone: artifacts are immutable; add context with advisories
+         * @description The v1 API let clients patch a run's meta. Artifacts are write-once now: this answers 410 Gone for every existing run, pointing to POST /runs/{run_id}/attach-advisory.
+         */
+        patch: operations["patchRunMetaGone"];
+        trace?: never;
+    };
+    "/api/rmos/runs/{run_id}/attachments/verify": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Re-hash every blob the run references
+         * @description Each result names the blob and why it failed: missing, truncated (shorter than the reference says), or altered.
+         */
+        get: operations["verifyRunAttachments"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/rmos/runs/{run_id}/attachments/{sha256}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The bytes of a blob the run references
+         * @description Content-Type is the run record's mime. ETag is the sha256; If-None-Match → 304. One `Range: bytes=` range → 206 (several ranges, or a malformed header, are ignored: 200); a range past the end → 416. If-Range is honoured. A sha256 the run does not reference → 404.
+         */
+        get: operations["getRunAttachment"];
+        put?: never;
+        post?: never;
         delete?: never;
         options?: never;
         head?: never;
@@ -483,10 +600,6 @@ export interface components {
             decision: components["schemas"]["Decision"] & {
                 /** @default [] */
                 warnings: string[];
-                /** @default {} */
-                details: {
-                    [key: string]: unknown;
-                };
             };
             hashes?: {
                 feasibility_sha256?: components["schemas"]["Sha256"];
@@ -515,6 +628,12 @@ export interface components {
             status: components["schemas"]["RunStatus"];
             risk_level: components["schemas"]["RiskLevel"];
             feasibility_sha256: components["schemas"]["Sha256"];
+        };
+        AttachmentUpload: {
+            sha256: components["schemas"]["Sha256"];
+            size_bytes: number;
+            /** @description The request's Content-Type (application/octet-stream when none). */
+            mime: string;
         };
         AdvisoryAsset: {
             asset_id: components["schemas"]["AdvisoryId"];
@@ -715,6 +834,35 @@ export interface components {
          * @example 2.0.0
          */
         SchemaVersion: string;
+        /** @description A run in the legacy v1 shape. For runs imported from v1: the exact record v1 stored. For runs created since: mapped back from the artifact (request_hash is then its RFC 8785 feasibility_sha256). */
+        V1Run: {
+            run_id: string;
+            /** @description as Python's isoformat wrote it, e.g. 2025-12-12T03:19:54.841235+00:00 */
+            created_at_utc: string;
+            mode?: unknown;
+            tool_id?: unknown;
+            status?: unknown;
+            request_summary?: unknown;
+            feasibility?: unknown;
+            decision: {
+                [key: string]: unknown;
+            };
+            /** @description SHA-256 (hex), or null when v1 had none */
+            request_hash: string | null;
+            /** @description SHA-256 (hex), or null when v1 had none */
+            toolpaths_hash: string | null;
+            /** @description SHA-256 (hex), or null when v1 had none */
+            gcode_hash: string | null;
+            outputs: {
+                [key: string]: unknown;
+            };
+            attachments: {
+                [key: string]: unknown;
+            }[];
+            meta?: unknown;
+        } & {
+            [key: string]: unknown;
+        };
         RunVerifyReport: {
             ok: boolean;
             checks: components["schemas"]["Check"][];
@@ -723,6 +871,10 @@ export interface components {
             name: string;
             ok: boolean;
             detail: string;
+        };
+        RunAttachmentList: {
+            run_id: components["schemas"]["RunId"];
+            items: components["schemas"]["AttachmentRef"][];
         };
         ReviewRequest: {
             decision: components["schemas"]["ReviewDecision"];
@@ -777,6 +929,17 @@ export interface components {
             at: components["schemas"]["UtcTimestamp"];
             /** @description The session's version after this event. */
             version: number;
+        };
+        AttachmentVerifyReport: {
+            ok: boolean;
+            results: components["schemas"]["BlobCheck"][];
+        };
+        BlobCheck: {
+            sha256: string;
+            ok: boolean;
+            /** @description ok, missing, truncated, altered, or a read error */
+            reason: string;
+            detail?: string;
         };
     };
     responses: never;
@@ -1016,6 +1179,91 @@ export interface operations {
             };
             /** @description Unexpected server error (logged with the request id). */
             500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    uploadAttachment: {
+        parameters: {
+            query?: {
+                /** @description The SHA-256 the body must have (hex). */
+                sha256?: string;
+            };
+            header?: {
+                /** @description RFC 9530 digest of the body; sha-256 is checked. */
+                "content-digest"?: string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        /** @description The blob's bytes. */
+        requestBody: {
+            content: {
+                "*/*": string;
+            };
+        };
+        responses: {
+            /** @description the same content was already stored */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AttachmentUpload"];
+                };
+            };
+            /** @description stored */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AttachmentUpload"];
+                };
+            };
+            /** @description Malformed request: invalid JSON, a field or parameter that fails validation. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The body is larger than the configured limit. */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The request is well formed but cannot be processed (e.g. a hash mismatch). */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unexpected server error (logged with the request id). */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The blob store is out of space; nothing was stored. */
+            507: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -1381,6 +1629,72 @@ export interface operations {
             };
         };
     };
+    getRunV1: {
+        parameters: {
+            query?: never;
+            header?: {
+                "if-none-match"?: string;
+            };
+            path: {
+                run_id: components["schemas"]["RunId"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description the run in the v1 shape */
+            200: {
+                headers: {
+                    /** @description quoted sha256 of the body */
+                    ETag?: string;
+                    /** @description always true: the v1 API is deprecated */
+                    Deprecation?: string;
+                    /** @description the successor: the run's current-version URL */
+                    Link?: string;
+                    "X-Rmos-V1-Source"?: "v1-record" | "mapped";
+                    "X-Rmos-Hash-Method"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["V1Run"];
+                };
+            };
+            /** @description not modified (If-None-Match matched) */
+            304: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Malformed request: invalid JSON, a field or parameter that fails validation. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No such resource. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unexpected server error (logged with the request id). */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
     getRun: {
         parameters: {
             query?: never;
@@ -1690,6 +2004,55 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["RunVerifyReport"];
+                };
+            };
+            /** @description Malformed request: invalid JSON, a field or parameter that fails validation. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No such resource. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unexpected server error (logged with the request id). */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    listRunAttachments: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                run_id: components["schemas"]["RunId"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description the run's attachments */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RunAttachmentList"];
                 };
             };
             /** @description Malformed request: invalid JSON, a field or parameter that fails validation. */
@@ -2149,6 +2512,197 @@ export interface operations {
             };
             /** @description The request must be conditional (If-Match). */
             428: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unexpected server error (logged with the request id). */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    patchRunMetaGone: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                run_id: components["schemas"]["RunId"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Malformed request: invalid JSON, a field or parameter that fails validation. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No such resource. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Gone. */
+            410: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unexpected server error (logged with the request id). */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    verifyRunAttachments: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                run_id: components["schemas"]["RunId"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description one result per attachment */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AttachmentVerifyReport"];
+                };
+            };
+            /** @description Malformed request: invalid JSON, a field or parameter that fails validation. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No such resource. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unexpected server error (logged with the request id). */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    getRunAttachment: {
+        parameters: {
+            query?: never;
+            header?: {
+                range?: string;
+                "if-range"?: string;
+                "if-none-match"?: string;
+            };
+            path: {
+                run_id: components["schemas"]["RunId"];
+                sha256: components["schemas"]["Sha256"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description the whole blob */
+            200: {
+                headers: {
+                    /** @description the quoted sha256 (strong) */
+                    ETag?: string;
+                    "Content-Length"?: number;
+                    /** @description bytes */
+                    "Accept-Ranges"?: string;
+                    /** @description sha-256=:<base64>: */
+                    "Repr-Digest"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "*/*": string;
+                };
+            };
+            /** @description one range of the blob */
+            206: {
+                headers: {
+                    /** @description the quoted sha256 (strong) */
+                    ETag?: string;
+                    "Content-Length"?: number;
+                    /** @description bytes */
+                    "Accept-Ranges"?: string;
+                    /** @description bytes first-last/size */
+                    "Content-Range"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "*/*": string;
+                };
+            };
+            /** @description not modified (If-None-Match matched) */
+            304: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Malformed request: invalid JSON, a field or parameter that fails validation. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No such resource. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The requested range cannot be satisfied. */
+            416: {
                 headers: {
                     [name: string]: unknown;
                 };

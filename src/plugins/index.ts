@@ -4,5 +4,19 @@
  */
 import type { Plugin } from "../kernel/plugin.js";
 import { runsPlugin } from "./runs/mod.js";
+import { attachmentsPlugin } from "./attachments/mod.js";
+import { advisoryPlugin } from "./advisory/mod.js";
+import { diffPlugin } from "./diff/mod.js";
+import { workflowSessionsPlugin } from "./workflow-sessions/mod.js";
+import { schemaMigrationsPlugin } from "./schema-migrations/mod.js";
+import { v1CompatPlugin } from "./v1-compat/mod.js";
 
-export const ALL_PLUGINS: readonly Plugin[] = [runsPlugin];
+export const ALL_PLUGINS: readonly Plugin[] = [
+  runsPlugin,
+  attachmentsPlugin,
+  advisoryPlugin,
+  diffPlugin,
+  workflowSessionsPlugin,
+  schemaMigrationsPlugin,
+  v1CompatPlugin,
+];
