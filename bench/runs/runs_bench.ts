@@ -4,6 +4,7 @@
  * req/s vs a bare node:http server answering fixed JSON; and, at 100 000 stored runs,
  * filtered-list p99, start-up time and resident memory.
  */
+import { spawn } from "node:child_process";
 import fs from "node:fs";
 import http from "node:http";
 import type { AddressInfo } from "node:net";
@@ -13,7 +14,6 @@ import autocannon from "autocannon";
 import { canonicalize } from "../../src/contracts/jcs.js";
 import { makeArtifact, makeCreateBody } from "../../src/contracts/testing/artifacts.js";
 import { startChildServer } from "../../src/testing/child_server.js";
-import { startTestServer } from "../../src/testing/test_kernel.js";
 import { type BenchSection, fmt } from "../report.js";
 
 function rawDurableLoop(dir: string, count: number): number {
@@ -38,16 +38,27 @@ async function cannon(opts: autocannon.Options): Promise<autocannon.Result> {
   return autocannon({ ...opts, duration: opts.duration ?? 5 });
 }
 
+/** A bare node:http server answering a fixed JSON artifact, in its own process like the service. */
 async function bareServer(): Promise<{ url: string; close: () => Promise<void> }> {
   const payload = JSON.stringify(makeArtifact());
-  const server = http.createServer((_req, res) => {
-    res.writeHead(200, { "content-type": "application/json" });
-    res.end(payload);
+  const code = `const http = require("node:http"); const body = ${JSON.stringify(payload)};
+    const s = http.createServer((q, r) => { r.writeHead(200, { "content-type": "application/json" }); r.end(body); });
+    s.listen(0, "127.0.0.1", () => console.log(JSON.stringify({ port: s.address().port })));`;
+  const child = spawn(process.execPath, ["-e", code], { stdio: ["ignore", "pipe", "inherit"] });
+  const port = await new Promise<number>((resolve) => {
+    let out = "";
+    child.stdout.on("data", (d) => {
+      out += d;
+      const m = /"port":(\d+)/.exec(out);
+      if (m) resolve(Number(m[1]));
+    });
   });
-  await new Promise<void>((r) => server.listen(0, "127.0.0.1", r));
   return {
-    url: `http://127.0.0.1:${(server.address() as AddressInfo).port}/`,
-    close: () => new Promise((r) => server.close(() => r())),
+    url: `http://127.0.0.1:${port}/`,
+    close: async () => {
+      child.kill("SIGTERM");
+      await new Promise((r) => child.once("exit", r));
+    },
   };
 }
 
@@ -95,9 +106,10 @@ export async function runRunsBench(opts: {
 
   // 1. durable creates
   const raw = rawDurableLoop(path.join(opts.workDir, "raw"), 2000);
-  const t = await startTestServer({ dataDir: path.join(opts.workDir, "creates") });
+  const service = await startChildServer({ RMOS_DATA_DIR: path.join(opts.workDir, "creates") });
+  const baseUrl = `${service.url}/api/rmos`;
   const create = await cannon({
-    url: `${t.baseUrl}/runs`,
+    url: `${baseUrl}/runs`,
     method: "POST",
     connections: 16,
     duration: opts.seconds,
@@ -107,13 +119,13 @@ export async function runRunsBench(opts: {
   const createdPerSec = create.requests.average;
   const created201 = create["2xx"];
   // 2. GET by id vs bare node:http
-  const runId = ((await (await fetch(`${t.baseUrl}/runs?limit=1`)).json()) as { items: Array<{ run_id: string }> })
+  const runId = ((await (await fetch(`${baseUrl}/runs?limit=1`)).json()) as { items: Array<{ run_id: string }> })
     .items[0]?.run_id;
   const bare = await bareServer();
   const bareRes = await cannon({ url: bare.url, connections: 50, duration: opts.seconds });
   await bare.close();
-  const getRes = await cannon({ url: `${t.baseUrl}/runs/${runId}`, connections: 50, duration: opts.seconds });
-  await t.close();
+  const getRes = await cannon({ url: `${baseUrl}/runs/${runId}`, connections: 50, duration: opts.seconds });
+  await service.stop();
   sections.push({
     title: "Runs: write and read throughput",
     rows: [
@@ -136,7 +148,7 @@ export async function runRunsBench(opts: {
     ],
     notes: [
       `${created201} runs created with 201 during the create run; errors: ${create.errors}, non-2xx: ${create.non2xx}.`,
-      "autocannon runs in the same process as the service (2 cores shared), as does the baseline server.",
+      "The service and the bare baseline server each run in their own process; autocannon runs in the bench process (2 cores shared by all three).",
     ],
   });
 

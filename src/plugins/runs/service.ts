@@ -64,7 +64,6 @@ export class RunsService {
   async create(request: CreateRunRequest, options: CreateOptions): Promise<{ created: boolean; run: StoredRun }> {
     const hashes = resolveHashes(request);
     await this.#checkAttachments(request.attachments ?? []);
-    canonicalize(request); // refuse non-canonicalizable values (lone surrogates, depth) before any write
     const key = options.idempotencyKey;
     let id = newId("run");
     if (key !== undefined) {
