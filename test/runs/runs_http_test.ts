@@ -159,6 +159,7 @@ describe("runs over HTTP", () => {
       assert.equal((await t2.request("runs/run_0123456789ab")).status, 404);
     } finally {
       await t2.close();
+      fs.rmSync(t.dataDir, { recursive: true, force: true });
     }
   });
 
