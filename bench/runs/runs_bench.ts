@@ -6,8 +6,6 @@
  */
 import { spawn } from "node:child_process";
 import fs from "node:fs";
-import http from "node:http";
-import type { AddressInfo } from "node:net";
 import path from "node:path";
 import { performance } from "node:perf_hooks";
 import autocannon from "autocannon";
@@ -15,24 +13,7 @@ import { canonicalize } from "../../src/contracts/jcs.js";
 import { makeArtifact, makeCreateBody } from "../../src/contracts/testing/artifacts.js";
 import { startChildServer } from "../../src/testing/child_server.js";
 import { type BenchSection, fmt } from "../report.js";
-
-function rawDurableLoop(dir: string, count: number): number {
-  fs.mkdirSync(dir, { recursive: true });
-  const body = Buffer.from(canonicalize(makeArtifact()));
-  const start = performance.now();
-  for (let i = 0; i < count; i++) {
-    const tmp = path.join(dir, `.tmp-${i}`);
-    const fd = fs.openSync(tmp, "wx");
-    fs.writeSync(fd, body);
-    fs.fsyncSync(fd);
-    fs.closeSync(fd);
-    fs.renameSync(tmp, path.join(dir, `${i}.json`));
-    const d = fs.openSync(dir, "r");
-    fs.fsyncSync(d);
-    fs.closeSync(d);
-  }
-  return count / ((performance.now() - start) / 1000);
-}
+import { rawDurableLoop } from "../baselines.js";
 
 async function cannon(opts: autocannon.Options): Promise<autocannon.Result> {
   return autocannon({ ...opts, duration: opts.duration ?? 5 });

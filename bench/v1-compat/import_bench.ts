@@ -13,34 +13,16 @@ import { execFileSync, spawn } from "node:child_process";
 import fs from "node:fs";
 import path from "node:path";
 import { performance } from "node:perf_hooks";
-import { canonicalize } from "../../src/contracts/jcs.js";
-import { makeArtifact } from "../../src/contracts/testing/artifacts.js";
 import type { ImportReport } from "../../src/plugins/v1-compat/importer.js";
 import { SHARED_DIR } from "../../src/testing/paths.js";
 import { type BenchSection, fmt } from "../report.js";
+import { rawDurableLoop } from "../baselines.js";
 
 const MAIN = new URL("../../src/cli/main.js", import.meta.url).href;
 const TARGET_SECONDS_PER_100K = 60;
 const TARGET_RSS_MB = 300;
 
 /** Durable writes per second of a raw loop (write, fsync, rename, directory fsync), one thread. */
-function rawDurableLoop(dir: string, count: number): number {
-  fs.mkdirSync(dir, { recursive: true });
-  const body = Buffer.from(canonicalize(makeArtifact()));
-  const start = performance.now();
-  for (let i = 0; i < count; i++) {
-    const tmp = path.join(dir, `.tmp-${i}`);
-    const fd = fs.openSync(tmp, "wx");
-    fs.writeSync(fd, body);
-    fs.fsyncSync(fd);
-    fs.closeSync(fd);
-    fs.renameSync(tmp, path.join(dir, `${i}.json`));
-    const d = fs.openSync(dir, "r");
-    fs.fsyncSync(d);
-    fs.closeSync(d);
-  }
-  return count / ((performance.now() - start) / 1000);
-}
 
 interface ChildImport {
   readonly seconds: number;
