@@ -9,7 +9,7 @@
  * directory fsync (one thread): an import needs at least one such durable write per
  * record (its artifact) plus one per copied attachment blob.
  */
-import { execFileSync, spawn } from "node:child_process";
+import { execFileSync } from "node:child_process";
 import fs from "node:fs";
 import path from "node:path";
 import { performance } from "node:perf_hooks";
@@ -17,6 +17,7 @@ import type { ImportReport } from "../../src/plugins/v1-compat/importer.js";
 import { SHARED_DIR } from "../../src/testing/paths.js";
 import { type BenchSection, fmt } from "../report.js";
 import { rawDurableLoop } from "../baselines.js";
+import { runNodeScript } from "../../src/testing/child_script.js";
 
 const MAIN = new URL("../../src/cli/main.js", import.meta.url).href;
 const TARGET_SECONDS_PER_100K = 60;
@@ -34,43 +35,25 @@ interface ChildImport {
 }
 
 /** Runs `rmos v1 migrate --from <from>` in a child process on `dataDir`. */
-function importInChild(from: string, dataDir: string): Promise<ChildImport> {
+async function importInChild(from: string, dataDir: string): Promise<ChildImport> {
   const args = ["v1", "migrate", "--from", from, "--json", "--quiet"];
   const script = `const m = await import(${JSON.stringify(MAIN)});
 process.exitCode = await m.main(${JSON.stringify(args)});
 const u = process.resourceUsage();
 process.stderr.write("\\nUSAGE=" + JSON.stringify({ maxRSS: u.maxRSS, user: u.userCPUTime, system: u.systemCPUTime }) + "\\n");`;
   const started = performance.now();
-  const child = spawn(process.execPath, ["--input-type=module", "-e", script], {
-    env: { ...process.env, RMOS_DATA_DIR: dataDir, LOG_LEVEL: "warn" },
-    stdio: ["ignore", "pipe", "pipe"],
-  });
-  let out = "";
-  let err = "";
-  child.stdout.on("data", (d) => {
-    out += d;
-  });
-  child.stderr.on("data", (d) => {
-    err += d;
-  });
-  return new Promise((resolve, reject) => {
-    child.once("exit", (code) => {
-      const seconds = (performance.now() - started) / 1000;
-      const usage = /USAGE=(\{.*\})/.exec(err);
-      if (code !== 0 || !usage) {
-        reject(new Error(`rmos v1 migrate exited with ${code}: ${err.slice(-2000)}`));
-        return;
-      }
-      const u = JSON.parse(usage[1] as string) as { maxRSS: number; user: number; system: number };
-      resolve({
-        seconds,
-        maxRssMb: u.maxRSS / 1024,
-        userSec: u.user / 1e6,
-        systemSec: u.system / 1e6,
-        report: JSON.parse(out) as ImportReport,
-      });
-    });
-  });
+  const { code, stdout, stderr } = await runNodeScript(script, { RMOS_DATA_DIR: dataDir, LOG_LEVEL: "warn" });
+  const seconds = (performance.now() - started) / 1000;
+  const usage = /USAGE=(\{.*\})/.exec(stderr);
+  if (code !== 0 || !usage) throw new Error(`rmos v1 migrate exited with ${code}: ${stderr.slice(-2000)}`);
+  const u = JSON.parse(usage[1] as string) as { maxRSS: number; user: number; system: number };
+  return {
+    seconds,
+    maxRssMb: u.maxRSS / 1024,
+    userSec: u.user / 1e6,
+    systemSec: u.system / 1e6,
+    report: JSON.parse(stdout) as ImportReport,
+  };
 }
 
 /** Imports `count` generated v1 records and reports time and peak memory against the targets. */

@@ -5,7 +5,6 @@
  * 127.0.0.1. In both, exactly one change wins and exactly one event is recorded.
  */
 import assert from "node:assert/strict";
-import { spawn } from "node:child_process";
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
@@ -15,6 +14,7 @@ import { applyMigrations, loadMigrations } from "../../src/kernel/db/migrations.
 import { openSqlite } from "../../src/kernel/db/sqlite.js";
 import { SqliteSessionStore } from "../../src/plugins/workflow-sessions/sqlite_session_store.js";
 import { jsonBody, startTestServer } from "../../src/testing/test_kernel.js";
+import { runNodeScriptOk } from "../../src/testing/child_script.js";
 
 const dirs: string[] = [];
 after(() => {
@@ -42,22 +42,7 @@ function appendInChild(dbFile: string, sessionId: string, event: "submit_feasibi
     database.db.close();
     process.stdout.write(r.outcome);
   `;
-  return new Promise<string>((resolve, reject) => {
-    const child = spawn(process.execPath, ["--input-type=module", "-e", code], {
-      env: { ...process.env, RMOS_TEST_ARGS: args },
-      stdio: ["ignore", "pipe", "pipe"],
-    });
-    let out = "";
-    let err = "";
-    child.stdout.on("data", (d) => {
-      out += d;
-    });
-    child.stderr.on("data", (d) => {
-      err += d;
-    });
-    child.on("error", reject);
-    child.on("close", (status) => (status === 0 ? resolve(out) : reject(new Error(`child exited ${status}: ${err}`))));
-  });
+  return runNodeScriptOk(code, { RMOS_TEST_ARGS: args });
 }
 
 describe("two processes change one session from the same version", () => {

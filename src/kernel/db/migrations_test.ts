@@ -10,7 +10,6 @@
  * `rmos db status|migrate` commands through the CLI's `main`.
  */
 import assert from "node:assert/strict";
-import { spawn } from "node:child_process";
 import { createHash } from "node:crypto";
 import fs from "node:fs";
 import os from "node:os";
@@ -19,6 +18,7 @@ import { Writable } from "node:stream";
 import { after, describe, test } from "node:test";
 import { pathToFileURL } from "node:url";
 import Sqlite from "better-sqlite3";
+import { runNodeScriptOk } from "../../testing/child_script.js";
 import type { Database } from "../../contracts/ports/database.js";
 import { ConfigError, loadConfig } from "../config.js";
 import { createKernel, type Kernel } from "../kernel.js";
@@ -302,25 +302,7 @@ function migrateInChild(dbFile: string, dir: string, startAt: number): Promise<s
     database.db.close();
     process.stdout.write(JSON.stringify(applied.map((m) => m.id)));
   `;
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ["--input-type=module", "-e", code], {
-      env: { ...process.env, RMOS_TEST_ARGS: args },
-      stdio: ["ignore", "pipe", "pipe"],
-    });
-    let out = "";
-    let err = "";
-    child.stdout.on("data", (d) => {
-      out += d;
-    });
-    child.stderr.on("data", (d) => {
-      err += d;
-    });
-    child.on("error", reject);
-    child.on("close", (status) => {
-      if (status === 0) resolve(JSON.parse(out) as string[]);
-      else reject(new Error(`child exited ${status}: ${err}`));
-    });
-  });
+  return runNodeScriptOk(code, { RMOS_TEST_ARGS: args }).then((out) => JSON.parse(out) as string[]);
 }
 
 describe("two processes migrating one database at once", () => {
