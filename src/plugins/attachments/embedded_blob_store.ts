@@ -3,7 +3,8 @@
  *
  * An upload is streamed into a `.tmp-*` file in `<data>/blobs/` while it is hashed —
  * never held whole in memory: a few write batches of {@link WRITE_BATCH_BYTES} are
- * being written while the next fills. Only when the body is complete,
+ * being written while the next fills (see streaming_upload.ts); a body smaller than one
+ * batch is written in one piece, beside its final name. Only when the body is complete,
  * within the size limit and (when the client sent one) matching the expected digest,
  * is the temp file fsynced and hard-linked to its final name; `link` fails when the
  * name exists, so of concurrent uploads of the same bytes exactly one creates the blob
@@ -14,6 +15,7 @@
  * before it becomes a path.
  */
 import { createHash } from "node:crypto";
+import { statSync } from "node:fs";
 import type { FileHandle } from "node:fs/promises";
 import fs from "node:fs/promises";
 import path from "node:path";
@@ -28,17 +30,19 @@ import {
   type BlobStore,
   BlobTooLargeError,
 } from "../../contracts/ports/blob_store.js";
-import { ensureDirDurable, fsyncDir, removeTempFiles, tempNameFor } from "../../kernel/fs/durable_files.js";
+import {
+  ensureDirDurable,
+  fsyncDir,
+  linkOnceDurable,
+  removeTempFiles,
+  tempNameFor,
+  writeOnceDurable,
+} from "../../kernel/fs/durable_files.js";
 import type { Logger } from "../../kernel/logger.js";
+import { StreamingUpload } from "./streaming_upload.js";
 
-/** Bytes gathered before one `writev`. */
+/** Bytes gathered before one write; a body smaller than this is written in one piece. */
 export const WRITE_BATCH_BYTES = 1024 * 1024;
-/**
- * Batches being written at once, each at its own offset: a few in flight hide the
- * thread-pool round trip of each write (measured here: 4 write ~30 % faster than 1).
- * With the next batch filling meanwhile, an upload holds at most 5 MiB.
- */
-export const WRITES_IN_FLIGHT = 4;
 /** Read size when re-hashing and streaming blobs. */
 export const READ_CHUNK_BYTES = 1024 * 1024;
 
@@ -52,29 +56,6 @@ export interface EmbeddedBlobStoreOptions {
 
 function errnoOf(error: unknown): string | undefined {
   return (error as NodeJS.ErrnoException | undefined)?.code;
-}
-
-/** Writes every buffer at `position` on, retrying short writes. */
-async function writeAll(handle: FileHandle, buffers: Uint8Array[], position: number): Promise<void> {
-  let rest = buffers;
-  while (rest.length > 0) {
-    const total = rest.reduce((n, b) => n + b.byteLength, 0);
-    const { bytesWritten } = await handle.writev(rest, position);
-    if (bytesWritten >= total) return;
-    // A short write: drop what was written and go on with the remainder.
-    position += bytesWritten;
-    let skip = bytesWritten;
-    const next: Uint8Array[] = [];
-    for (const b of rest) {
-      if (skip >= b.byteLength) {
-        skip -= b.byteLength;
-        continue;
-      }
-      next.push(skip > 0 ? b.subarray(skip) : b);
-      skip = 0;
-    }
-    rest = next;
-  }
 }
 
 /** The embedded {@link BlobStore}. */
@@ -107,73 +88,63 @@ export class EmbeddedBlobStore implements BlobStore {
     if (expected !== undefined && !SHA256_PATTERN.test(expected)) {
       throw new TypeError("expectedSha256 must be 64 lowercase hex characters");
     }
-    if (expected !== undefined && (await this.stat(expected))) return this.#confirmExisting(body, expected, options);
+    if (expected !== undefined && this.#isStored(expected)) return this.#confirmExisting(body, expected, options);
     await ensureDirDurable(this.root);
-    const tempPath = path.join(this.root, tempNameFor("upload"));
-    const handle = await fs.open(tempPath, "wx", 0o444);
-    let closed = false;
+    const hash = createHash("sha256");
+    let size = 0;
+    let batch: Uint8Array[] = [];
+    let batchBytes = 0;
+    // Opened at the first full batch: a body smaller than one batch is written in one piece below.
+    let upload: StreamingUpload | undefined;
     try {
-      const hash = createHash("sha256");
-      let size = 0;
-      let batch: Uint8Array[] = [];
-      let batchBytes = 0;
-      let position = 0;
-      const writing: Array<Promise<void>> = [];
-      const flush = async () => {
-        if (batchBytes === 0) return;
-        if (writing.length >= WRITES_IN_FLIGHT) await writing.shift(); // bounded: the oldest must finish first
-        const write = writeAll(handle, batch, position);
-        write.catch(() => {}); // observed when awaited; keeps a failure from being "unhandled" meanwhile
-        writing.push(write);
-        position += batchBytes;
-        batch = [];
-        batchBytes = 0;
-      };
-      try {
-        for await (const chunk of body) {
-          size += chunk.byteLength;
-          if (size > options.maxBytes) throw new BlobTooLargeError(options.maxBytes);
-          hash.update(chunk);
-          batch.push(chunk);
-          batchBytes += chunk.byteLength;
-          if (batchBytes >= WRITE_BATCH_BYTES) await flush();
+      for await (const chunk of body) {
+        size += chunk.byteLength;
+        if (size > options.maxBytes) throw new BlobTooLargeError(options.maxBytes);
+        hash.update(chunk);
+        batch.push(chunk);
+        batchBytes += chunk.byteLength;
+        if (batchBytes >= WRITE_BATCH_BYTES) {
+          upload ??= await StreamingUpload.open(path.join(this.root, tempNameFor("upload")));
+          await upload.write(batch, batchBytes);
+          batch = [];
+          batchBytes = 0;
         }
-        await flush();
-        await Promise.all(writing);
-      } catch (error) {
-        await Promise.allSettled(writing);
-        throw error;
       }
-      const sha256 = hash.digest("hex");
+      if (upload && batchBytes > 0) await upload.write(batch, batchBytes);
+      await upload?.complete();
+    } catch (error) {
+      await upload?.abandon(this.#logger);
+      throw error;
+    }
+    const sha256 = hash.digest("hex");
+    const info: BlobInfo = { sha256, size_bytes: size };
+    try {
       if (expected !== undefined && sha256 !== expected) throw new BlobDigestMismatchError(expected, sha256);
-      const finalPath = this.pathOf(sha256);
-      const shardDir = path.dirname(finalPath);
-      const info: BlobInfo = { sha256, size_bytes: size };
-      if (await this.stat(sha256)) {
-        // Already stored: no need to sync a copy that is about to be dropped.
+      const shardDir = path.dirname(this.pathOf(sha256));
+      if (!upload) {
+        // Small: written in one piece; "exists" when the blob is stored already.
+        const bytes = batch.length === 1 ? (batch[0] as Uint8Array) : Buffer.concat(batch);
+        const outcome = await writeOnceDurable(shardDir, sha256, bytes, { syncWhenExists: true });
+        return { info, created: outcome === "created" };
+      }
+      if (this.#isStored(sha256)) {
+        // Already stored: no need to sync a large copy that is about to be dropped.
         await fsyncDir(shardDir); // in case a concurrent upload linked it a moment ago
         return { info, created: false };
       }
-      await handle.sync();
-      await handle.close();
-      closed = true;
       await ensureDirDurable(shardDir);
-      let created = true;
-      try {
-        await fs.link(tempPath, finalPath);
-      } catch (error) {
-        if (errnoOf(error) !== "EEXIST") throw error;
-        created = false; // a concurrent upload of the same bytes won
-      }
-      await fsyncDir(shardDir);
-      return { info, created };
+      await upload.syncAndClose();
+      const outcome = await linkOnceDurable(upload.path, shardDir, sha256, { syncWhenExists: true });
+      upload = undefined; // its temp name is gone
+      return { info, created: outcome === "created" }; // "exists": a concurrent upload of the same bytes won
     } finally {
-      if (!closed) await handle.close().catch(() => {});
-      await fs.unlink(tempPath).catch((error) => {
-        if (errnoOf(error) !== "ENOENT")
-          this.#logger?.warn({ err: error, path: tempPath }, "could not remove a temp file");
-      });
+      await upload?.abandon(this.#logger);
     }
+  }
+
+  /** Whether a blob is stored (a synchronous stat: microseconds, no thread-pool round trip). */
+  #isStored(sha256: string): boolean {
+    return statSync(this.pathOf(sha256), { throwIfNoEntry: false })?.isFile() ?? false;
   }
 
   /** The content is said to be stored already: hash the body to prove it, without writing. */

@@ -12,7 +12,7 @@
  * for clients, not for the installation's own history.
  */
 import { createHash } from "node:crypto";
-import { createReadStream } from "node:fs";
+import { createReadStream, readFileSync } from "node:fs";
 import fs from "node:fs/promises";
 import path from "node:path";
 import { SHA256_PATTERN } from "../../contracts/ids.js";
@@ -29,6 +29,8 @@ export interface BlobSource {
 
 /** Blobs up to this size are read in one piece; larger ones are streamed. */
 export const WHOLE_READ_BYTES = 1024 * 1024;
+/** Blobs up to this size are read with one synchronous call. */
+export const SYNC_READ_BYTES = 64 * 1024;
 /** What a transfer did. */
 export type BlobTransferOutcome = "copied" | "altered";
 
@@ -60,10 +62,14 @@ export class BlobTransfer {
     return { presence: (await this.blobs.stat(sha256)) ? "elsewhere" : "missing", size: 0 };
   }
 
-  /** The v1 file's bytes: in one piece when small (fewer system calls), else as a stream. */
+  /**
+   * The v1 file's bytes: read synchronously when tiny (one call of microseconds instead
+   * of four thread-pool round trips: most v1 attachments are a few KiB of G-code), in one
+   * piece when small, else as a stream.
+   */
   async #body(source: string, size: number): Promise<AsyncIterable<Uint8Array>> {
     if (size > WHOLE_READ_BYTES) return createReadStream(source, { highWaterMark: WHOLE_READ_BYTES });
-    const bytes = await fs.readFile(source);
+    const bytes = size <= SYNC_READ_BYTES ? readFileSync(source) : await fs.readFile(source);
     return (async function* () {
       yield bytes;
     })();
