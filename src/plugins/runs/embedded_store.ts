@@ -2,7 +2,8 @@
  * The embedded RunStore: artifact files (authoritative) plus a SQLite index (derived).
  *
  * A create writes the canonical bytes once and durably (temp + fsync + link + directory
- * fsync), then indexes them; the 201 is sent only after both. A crash between the two
+ * fsync), then indexes them — the rows of concurrent creates share one transaction
+ * (kernel/db/group_commit.ts); the 201 is sent only after both. A crash between the two
  * leaves a file without an index row, which `open` finds and indexes: at every start
  * the store removes leftover temp files and brings the index in line with the files.
  * Reads go through a byte-bounded LRU cache (artifacts never change, so it is never
@@ -25,6 +26,7 @@ import {
 import { sha256Hex } from "../../contracts/hashing.js";
 import { canonicalize } from "../../contracts/jcs.js";
 import { parseUtc } from "../../contracts/time.js";
+import { GroupCommit } from "../../kernel/db/group_commit.js";
 import type { Logger } from "../../kernel/logger.js";
 import { ArtifactFiles, type RunFile } from "./artifact_files.js";
 import { ByteLruCache } from "./lru_cache.js";
@@ -87,11 +89,30 @@ function indexRowOf(artifact: StoredArtifact, location: string, bytes: Buffer, s
 }
 type RunSummaryRisk = IndexRow["risk_level"];
 
+/**
+ * A just-written run: its artifact is parsed from the stored bytes on first use (so it
+ * is exactly what was stored, and a caller that does not read it — the v1 import —
+ * does not pay for parsing).
+ */
+function storedRunOf(bytes: Buffer, sha256: string): StoredRun {
+  let artifact: StoredArtifact | undefined;
+  return {
+    bytes,
+    sha256,
+    get artifact(): StoredArtifact {
+      artifact ??= JSON.parse(bytes.toString("utf8")) as StoredArtifact;
+      return artifact;
+    },
+  };
+}
+
 export class EmbeddedRunStore implements RunStore {
   readonly files: ArtifactFiles;
   readonly #cache: ByteLruCache<StoredRun>;
   readonly #logger: Logger;
   #index: SqliteRunIndex | undefined;
+  /** Index rows of concurrent creates, one transaction per event-loop turn. */
+  readonly #indexing = new GroupCommit<IndexRow, boolean>((rows) => this.#idx.insertMany(rows));
 
   constructor(options: EmbeddedRunStoreOptions) {
     this.files = new ArtifactFiles(options.dataDir);
@@ -167,11 +188,11 @@ export class EmbeddedRunStore implements RunStore {
     if ((await this.files.writeRun(partition, artifact.run_id, bytes)) === "exists") {
       throw new RunAlreadyExistsError(artifact.run_id);
     }
-    if (!this.#idx.insert(row)) {
+    if (!(await this.#indexing.submit(row))) {
       this.#logger.error({ run_id: artifact.run_id, location }, "run id already indexed in another partition");
       throw new RunAlreadyExistsError(artifact.run_id);
     }
-    const stored: StoredRun = { artifact: JSON.parse(bytes.toString("utf8")) as StoredArtifact, bytes, sha256 };
+    const stored = storedRunOf(bytes, sha256);
     this.#cache.set(artifact.run_id, stored);
     return stored;
   }

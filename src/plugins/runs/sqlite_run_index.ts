@@ -27,6 +27,7 @@ export class SqliteRunIndex {
   readonly #count: BetterSqlite3.Statement;
   readonly #locations: BetterSqlite3.Statement;
   readonly #delete: BetterSqlite3.Statement;
+  readonly #insertAll: (rows: readonly IndexRow[]) => boolean[];
   readonly #lists = new Map<string, BetterSqlite3.Statement>();
 
   constructor(db: BetterSqlite3.Database) {
@@ -38,6 +39,7 @@ export class SqliteRunIndex {
     this.#count = db.prepare("SELECT COUNT(*) AS n FROM runs_index").pluck();
     this.#locations = db.prepare("SELECT run_id, location FROM runs_index");
     this.#delete = db.prepare("DELETE FROM runs_index WHERE run_id = ?");
+    this.#insertAll = db.transaction((rows: readonly IndexRow[]) => rows.map((row) => this.insert(row)));
   }
 
   /** Adds a row; false when the run id is already indexed. */
@@ -51,11 +53,9 @@ export class SqliteRunIndex {
     }
   }
 
-  /** Adds many rows in one transaction, skipping ids already indexed. */
-  insertMany(rows: readonly IndexRow[]): void {
-    this.#db.transaction(() => {
-      for (const row of rows) this.insert(row);
-    })();
+  /** Adds many rows in one transaction; per row, false when its run id was already indexed. */
+  insertMany(rows: readonly IndexRow[]): boolean[] {
+    return this.#insertAll(rows);
   }
 
   get(runId: string): IndexRow | undefined {
