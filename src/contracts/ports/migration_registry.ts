@@ -261,12 +261,14 @@ export class MigrationRegistry {
    * frozen copy, so the argument is never modified and a transform that tries to modify
    * its input fails loudly. Each step's input is validated, transformed, checked for the
    * invariants (schema_version set, run_id and hashes preserved) and validated as
-   * output. Throws NoMigrationPathError or MigrationStepError.
+   * output. Throws NoMigrationPathError or MigrationStepError. With `owned`, the caller
+   * hands the artifact over (it made it and keeps no other reference — the v1 import
+   * does): it is frozen in place instead of copied first.
    */
-  migrate(artifact: StoredArtifact, to: string = this.current): MigrationOutcome {
+  migrate(artifact: StoredArtifact, to: string = this.current, options: { owned?: boolean } = {}): MigrationOutcome {
     const path = this.path(String(artifact.schema_version), to);
     const steps: AppliedStep[] = [];
-    let current = path.length > 0 ? deepFreeze(structuredClone(artifact)) : artifact;
+    let current = path.length > 0 ? deepFreeze(options.owned ? artifact : structuredClone(artifact)) : artifact;
     for (const migration of path) {
       const before = current;
       const fail = (phase: MigrationStepError["phase"], error: unknown) =>

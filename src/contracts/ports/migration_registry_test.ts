@@ -215,6 +215,16 @@ describe("MigrationRegistry.migrate", () => {
     assert.equal(Object.isFrozen(input), false, "the argument is not frozen either");
   });
 
+  test("an owned artifact is frozen in place, not copied, and migrates the same", () => {
+    const r = registryOf(step("1.x", "3.0.0-pre"), step("3.0.0-pre", "2.0.0"));
+    const owned = artifact("1.2");
+    const copied = r.migrate(artifact("1.2")).artifact;
+    const { steps, artifact: out } = r.migrate(owned, "2.0.0", { owned: true });
+    assert.equal(steps[0]?.before, owned, "no copy was made");
+    assert.ok(Object.isFrozen(owned), "a transform cannot change it");
+    assert.deepEqual(out, copied);
+  });
+
   test("an artifact in the target version comes back as it is", () => {
     const a = artifact("2.0.0");
     const outcome = registryOf(step("1.0.0", "2.0.0")).migrate(a);

@@ -379,7 +379,7 @@ export class V1Importer {
   #convert(key: string, record: V1Object, facts: V1ImportFacts): StoredArtifact | string {
     try {
       const v1 = toV1Artifact(key, record, facts);
-      return this.deps.registry.migrate(v1, this.deps.registry.current).artifact;
+      return this.deps.registry.migrate(v1, this.deps.registry.current, { owned: true }).artifact;
     } catch (error) {
       if (
         error instanceof V1RecordError ||
