@@ -8,12 +8,13 @@
  * never see a partial file: the final name appears only with complete, synced content.
  * Temp files are named `.tmp-*` and are removed by `removeTempFiles` at start.
  *
- * Cost, measured on this project's 2-core VM (bench/, and docs/design.md): the fsyncs
- * are the only slow steps, so they alone go to the thread pool (where concurrent ones
- * overlap and the file system commits them together). The metadata calls — open,
- * close, link, unlink, stat of a known directory — take microseconds and are made
- * synchronously: each thread-pool round trip costs more CPU than the call itself
- * (about 30 µs of futex and promise work apiece), and a durable write used a dozen.
+ * Cost, measured on this project's 2-core VM (see docs/design.md): fsyncs are the slow
+ * steps and go to the thread pool, where concurrent ones overlap and the file system
+ * commits them together; so does the open that creates the temp file, which can wait
+ * on the ext4 journal. The other metadata calls — close, link, unlink, the open of a
+ * directory, the existence check of a directory met before — take microseconds and
+ * are made synchronously: a thread-pool round trip costs the event loop more CPU than
+ * such a call (futex, promise and FileHandle work), and a durable write used a dozen.
  * Small payloads ({@link SYNC_WRITE_BYTES}) are written synchronously too; larger ones
  * asynchronously, so the event loop is never held for long. Directory fsyncs are
  * coalesced per directory ({@link fsyncDir}): writers that finish while one is running

@@ -181,7 +181,7 @@ export class EmbeddedRunStore implements RunStore {
     assertGovernanceFields(artifact);
     const bytes = Buffer.from(canonicalize(artifact), "utf8");
     const sha256 = sha256Hex(bytes);
-    if (this.#idx.get(artifact.run_id)) throw new RunAlreadyExistsError(artifact.run_id);
+    if (this.#idx.has(artifact.run_id)) throw new RunAlreadyExistsError(artifact.run_id);
     const partition = this.files.partitionOf(artifact.created_at_utc);
     const location = this.files.locationOf(partition, artifact.run_id);
     const row = indexRowOf(artifact, location, bytes, sha256);
@@ -230,7 +230,7 @@ export class EmbeddedRunStore implements RunStore {
   }
 
   async has(runId: string): Promise<boolean> {
-    return this.#idx.get(runId) !== undefined;
+    return this.#idx.has(runId);
   }
 
   async list(query: RunListQuery): Promise<RunPage> {

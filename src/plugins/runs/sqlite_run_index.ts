@@ -24,6 +24,7 @@ export class SqliteRunIndex {
   readonly #db: BetterSqlite3.Database;
   readonly #insert: BetterSqlite3.Statement;
   readonly #byId: BetterSqlite3.Statement;
+  readonly #exists: BetterSqlite3.Statement;
   readonly #count: BetterSqlite3.Statement;
   readonly #locations: BetterSqlite3.Statement;
   readonly #delete: BetterSqlite3.Statement;
@@ -36,6 +37,8 @@ export class SqliteRunIndex {
       `INSERT INTO runs_index (${COLUMNS}) VALUES (@run_id, @created_us, @created_at_utc, @schema_version, @mode, @tool_id, @status, @risk_level, @feasibility_sha256, @location, @file_sha256, @size_bytes)`,
     );
     this.#byId = db.prepare(`SELECT ${COLUMNS} FROM runs_index WHERE run_id = ?`);
+    // Answered from the primary-key index alone, without reading the row.
+    this.#exists = db.prepare("SELECT 1 FROM runs_index WHERE run_id = ?").pluck();
     this.#count = db.prepare("SELECT COUNT(*) AS n FROM runs_index").pluck();
     this.#locations = db.prepare("SELECT run_id, location FROM runs_index");
     this.#delete = db.prepare("DELETE FROM runs_index WHERE run_id = ?");
@@ -56,6 +59,11 @@ export class SqliteRunIndex {
   /** Adds many rows in one transaction; per row, false when its run id was already indexed. */
   insertMany(rows: readonly IndexRow[]): boolean[] {
     return this.#insertAll(rows);
+  }
+
+  /** Whether the run id is indexed. */
+  has(runId: string): boolean {
+    return this.#exists.get(runId) !== undefined;
   }
 
   get(runId: string): IndexRow | undefined {
