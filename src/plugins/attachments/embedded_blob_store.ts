@@ -6,9 +6,9 @@
  * being written while the next fills (see streaming_upload.ts); a body smaller than one
  * batch is written in one piece, beside its final name. Only when the body is complete,
  * within the size limit and (when the client sent one) matching the expected digest,
- * is the temp file fsynced and hard-linked to its final name; `link` fails when the
- * name exists, so of concurrent uploads of the same bytes exactly one creates the blob
- * and the others answer "already there". The shard directory is fsynced after the
+ * is the temp file synced (fdatasync) and hard-linked to its final name; `link` fails
+ * when the name exists, so of concurrent uploads of the same bytes exactly one creates
+ * the blob and the others answer "already there". The shard directory is fsynced after the
  * link, so an acknowledged blob survives a crash. A crash mid-upload leaves only a
  * temp file, which `open` removes. Final names are only ever made from a digest this
  * store computed, and every name from outside is checked against the SHA-256 pattern

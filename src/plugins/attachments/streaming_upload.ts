@@ -2,10 +2,10 @@
  * The temp file of an upload too large to hold in memory: batches are written at their
  * own offsets, a few at a time ({@link WRITES_IN_FLIGHT}), while the next batch fills —
  * so an upload holds at most (WRITES_IN_FLIGHT + 1) batches whatever its size.
- * `complete` waits for every write; `syncAndClose` fsyncs the file, which the store then
- * links to its final name (it skips the fsync of a copy it drops because the blob is
- * already stored). `abandon` (after a failure) waits for the writes in flight, closes
- * and removes the temp file.
+ * `complete` waits for every write; `syncAndClose` syncs the file (fdatasync), which
+ * the store then links to its final name (it skips the sync of a copy it drops because
+ * the blob is already stored). `abandon` (after a failure) waits for the writes in
+ * flight, closes and removes the temp file.
  */
 import type { FileHandle } from "node:fs/promises";
 import fs from "node:fs/promises";
@@ -71,9 +71,9 @@ export class StreamingUpload {
     await Promise.all(this.#writing.splice(0));
   }
 
-  /** fsyncs and closes the file (after `complete`). */
+  /** Syncs the data and size (fdatasync, as kernel/fs/durable_files.ts does) and closes the file. */
   async syncAndClose(): Promise<void> {
-    await this.handle.sync();
+    await this.handle.datasync();
     this.#open = false;
     await this.handle.close();
   }
