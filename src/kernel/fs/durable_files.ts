@@ -20,13 +20,13 @@
  * coalesced per directory ({@link fsyncDir}): writers that finish while one is running
  * share the next one, which still starts after each of their links.
  */
-import { randomBytes } from "node:crypto";
 import fs from "node:fs";
 import path from "node:path";
 import { promisify } from "node:util";
+import { GroupSync } from "./group_sync.js";
+import { TEMP_PREFIX, tempNameFor } from "./temp_names.js";
 
-/** The prefix of every temp file; nothing with it is ever read as data. */
-export const TEMP_PREFIX = ".tmp-";
+export { TEMP_PREFIX, tempNameFor } from "./temp_names.js";
 
 /** Payloads up to this size are written with one synchronous call. */
 export const SYNC_WRITE_BYTES = 256 * 1024;
@@ -137,15 +137,6 @@ function forgetDir(dir: string): void {
   knownDirs.delete(path.resolve(dir));
 }
 
-const processTag = randomBytes(4).toString("hex");
-let tempCounter = 0;
-
-/** A temp file name beside `finalName`: `.tmp-<name>-<pid>-<unique>`, unique to this process and call. */
-export function tempNameFor(finalName: string): string {
-  tempCounter += 1;
-  return `${TEMP_PREFIX}${finalName}-${process.pid}-${processTag}${tempCounter.toString(36)}`;
-}
-
 /** Writes all of `bytes` at the file's current offset (synchronously when small). */
 async function writeAll(fd: number, bytes: Uint8Array): Promise<void> {
   let offset = 0;
@@ -207,7 +198,8 @@ export async function linkOnceDurable(
 /**
  * Writes `bytes` to `dir/name` once and durably. Answers "created", or "exists" when
  * the name was already taken (its content is left untouched; see
- * {@link linkOnceDurable} for `syncWhenExists`).
+ * {@link linkOnceDurable} for `syncWhenExists`). In a bulk load that turned on
+ * grouped syncs (group_sync.ts), the write joins the open group instead.
  */
 export async function writeOnceDurable(
   dir: string,
@@ -216,6 +208,8 @@ export async function writeOnceDurable(
   options: { syncWhenExists?: boolean } = {},
 ): Promise<"created" | "exists"> {
   await ensureDirDurable(dir);
+  const grouped = GroupSync.active;
+  if (grouped) return grouped.write(dir, name, bytes, options.syncWhenExists ?? false);
   const tempPath = path.join(dir, tempNameFor(name));
   try {
     await writeNewFileSynced(tempPath, bytes);

@@ -118,8 +118,8 @@ function printAccounting(io: CliIo, action: Action, r: AccountingReport): void {
 function parseConcurrency(text: string | undefined): number {
   if (text === undefined) return DEFAULT_IMPORT_CONCURRENCY;
   const n = Number(text);
-  if (!Number.isInteger(n) || n < 1 || n > 256)
-    throw new UsageError(`--concurrency must be an integer from 1 to 256, got ${text}`);
+  if (!Number.isInteger(n) || n < 1 || n > 1024)
+    throw new UsageError(`--concurrency must be an integer from 1 to 1024, got ${text}`);
   return n;
 }
 

@@ -9,8 +9,9 @@
  * nothing twice), otherwise the record is converted through the schema registry's
  * "1.x" → "2.0.0" step, its attachment blobs are copied into the blob store and
  * re-verified, and only then is the artifact written with `RUN_STORE.create` — the
- * commit point: a run is counted as imported only once its create (fsync included) has
- * returned. A record that cannot be imported (not JSON, not an object, a key that is not
+ * commit point: a run is counted as imported only once its create has returned, which
+ * is once its file is durable (the records in flight write their files in groups made
+ * durable together, see kernel/fs/group_sync.ts) and indexed. A record that cannot be imported (not JSON, not an object, a key that is not
  * a v1 id, a duplicate key, no feasibility, a run with its id stored from other bytes, a
  * converted artifact the 2.0.0 schema refuses) is kept aside with the reason, durably,
  * before it is counted. A dry run does all the reading, converting and hashing, and
@@ -30,6 +31,7 @@ import {
   NoMigrationPathError,
 } from "../../contracts/ports/migration_registry.js";
 import { RunAlreadyExistsError, type RunStore, type StoredArtifact } from "../../contracts/ports/run_store.js";
+import { GroupSync } from "../../kernel/fs/group_sync.js";
 import type { Logger } from "../../kernel/logger.js";
 import { BlobTransfer } from "./blob_transfer.js";
 import { ImportJournal } from "./import_journal.js";
@@ -52,8 +54,11 @@ import type { V1Object } from "./v1_value.js";
 /** The report lists at most this many flagged runs and failures (the counts are always exact). */
 export const MAX_LISTED = 10_000;
 
-/** Records in flight at once, unless told otherwise. */
-export const DEFAULT_IMPORT_CONCURRENCY = 32;
+/**
+ * Records in flight at once, unless told otherwise: enough that a group of durable
+ * writes (group_sync.ts) holds a few hundred files.
+ */
+export const DEFAULT_IMPORT_CONCURRENCY = 256;
 
 export interface V1ImporterDeps {
   readonly store: RunStore;
@@ -237,23 +242,33 @@ export class V1Importer {
     const pool = new TaskPool(options.concurrency ?? DEFAULT_IMPORT_CONCURRENCY);
     const seen = new Set<string>();
     let bytesRead = 0;
-    try {
-      const entries = readV1RunsFrom(
-        chunksOf(source, (n) => {
-          bytesRead += n;
-          options.onProgress?.(bytesRead, digest.size_bytes);
-        }),
-      );
-      for await (const entry of entries) {
-        report.total++;
-        const duplicate = seen.has(entry.key);
-        seen.add(entry.key);
-        await pool.run(async () => tally(await this.#process(entry, duplicate, run)));
+    const importAll = async (): Promise<void> => {
+      try {
+        const entries = readV1RunsFrom(
+          chunksOf(source, (n) => {
+            bytesRead += n;
+            options.onProgress?.(bytesRead, digest.size_bytes);
+          }),
+        );
+        for await (const entry of entries) {
+          report.total++;
+          const duplicate = seen.has(entry.key);
+          seen.add(entry.key);
+          await pool.run(async () => tally(await this.#process(entry, duplicate, run)));
+        }
+        await pool.drain();
+      } catch (error) {
+        await pool.drain().catch(() => {}); // the first failure is the one reported
+        throw error;
       }
-      await pool.drain();
+    };
+    try {
+      // The records in flight write their blobs and artifacts in groups made durable
+      // together (kernel/fs/group_sync.ts): each is still counted only once durable.
+      if (dryRun) await importAll();
+      else await GroupSync.run(this.deps.dataDir, importAll);
       report.complete = true;
     } catch (error) {
-      await pool.drain().catch(() => {}); // the first failure is the one reported below
       report.error = messageOf(error);
       this.deps.logger?.error({ err: error }, "the v1 import stopped early");
     }
