@@ -6,8 +6,8 @@
  * the import's own. Targets (issue 7): 100 000 records in under 60 s with resident
  * memory under 300 MB; for other counts the time target scales linearly. The baseline,
  * measured in the same run on the same disk, is a raw loop of write + fsync + rename +
- * directory fsync (one thread): an import needs at least one such durable write per
- * record (its artifact) plus one per copied attachment blob.
+ * directory fsync (one thread): an import writes one durable file per record (its
+ * artifact) plus one per copied attachment blob (it makes them durable in groups).
  */
 import { execFileSync } from "node:child_process";
 import fs from "node:fs";
@@ -101,7 +101,7 @@ export async function runV1ImportBench(opts: { count: number; workDir: string })
     notes: [
       `report: total ${report.total}, imported ${report.imported}, already present ${report.already_present}, failed (kept aside) ${report.failed}, flagged ${report.flagged}, noted ${report.noted}; the import's own duration ${fmt(report.duration_ms / 1000, 1)} s (the rest is start-up).`,
       `CPU of the import: ${fmt(run.userSec, 1)} s user + ${fmt(run.systemSec, 1)} s system in ${fmt(run.seconds, 1)} s of wall time (${fmt(((run.userSec + run.systemSec) / run.seconds) * 100)} % of one core).`,
-      `every record: one durable artifact file (RUN_STORE.create: file fsync, directory fsync, one index row); up to ${fmt(blobs)} attachment blobs copied through BLOB_STORE.put (the same, verified against their names); runs.json backed up once (the records' original bytes are ranges of that backup, not files of their own).`,
+      `every record: one durable artifact file and one index row (RUN_STORE.create); up to ${fmt(blobs)} attachment blobs copied through BLOB_STORE.put (verified against their names); the files of the records in flight are made durable in groups (one syncfs for their data, link, one syncfs for their names: src/kernel/fs/group_sync.ts); runs.json backed up once (the records' original bytes are ranges of that backup, not files of their own).`,
       `the store was generated in ${fmt(generateSec, 1)} s (not timed); runs.json is read as a stream, a few records in flight at a time.`,
     ],
   };

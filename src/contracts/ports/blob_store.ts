@@ -19,6 +19,12 @@ export interface BlobPutOptions {
   readonly maxBytes: number;
   /** Refuse (BlobDigestMismatchError) when the content's SHA-256 is not this. */
   readonly expectedSha256?: string | undefined;
+  /**
+   * The body's size, when the caller knows it: a store may then skip work — such as
+   * looking for a stored copy of a small body that is cheaper to write (write-once
+   * still answers `created: false` when it was stored). Never trusted as a limit.
+   */
+  readonly sizeHint?: number | undefined;
 }
 
 /** The result of re-hashing a blob. */

@@ -95,10 +95,14 @@ export function blobStoreContract(name: string, factory: BlobStoreFactory): void
       await fx.dispose();
     });
 
-    const put = (bytes: Uint8Array, options: { maxBytes?: number; expectedSha256?: string; sizes?: number[] } = {}) =>
+    const put = (
+      bytes: Uint8Array,
+      options: { maxBytes?: number; expectedSha256?: string; sizes?: number[]; sizeHint?: number } = {},
+    ) =>
       store.put(chunked(bytes, options.sizes), {
         maxBytes: options.maxBytes ?? LIMIT,
         expectedSha256: options.expectedSha256,
+        sizeHint: options.sizeHint,
       });
 
     async function assertNothingLeft(message: string): Promise<void> {
@@ -194,6 +198,20 @@ export function blobStoreContract(name: string, factory: BlobStoreFactory): void
       await assert.rejects(put(other, { expectedSha256: sha }), BlobDigestMismatchError);
       assert.ok((await readAll(await store.read(sha))).equals(bytes));
       assert.equal(await store.stat(sha256Of(other)), undefined);
+    });
+
+    test("a size hint changes no outcome: stored, stored again, refused when the digest or size is wrong", async () => {
+      const bytes = randomBytes(6000);
+      const sha = sha256Of(bytes);
+      const hint = { expectedSha256: sha, sizeHint: bytes.length };
+      assert.equal((await put(bytes, hint)).created, true);
+      assert.equal((await put(bytes, { ...hint, sizes: [100, 5] })).created, false);
+      await assert.rejects(put(randomBytes(6000), hint), BlobDigestMismatchError);
+      const big = randomBytes(5000);
+      await assert.rejects(put(big, { sizeHint: 10, maxBytes: 4096 }), BlobTooLargeError, "a hint is never a limit");
+      assert.ok((await readAll(await store.read(sha))).equals(bytes));
+      assert.equal(await store.stat(sha256Of(big)), undefined);
+      await assertNothingLeft("after puts with size hints");
     });
 
     test("a body that fails midway stores nothing", async () => {

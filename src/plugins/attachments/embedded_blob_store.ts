@@ -88,7 +88,12 @@ export class EmbeddedBlobStore implements BlobStore {
     if (expected !== undefined && !SHA256_PATTERN.test(expected)) {
       throw new TypeError("expectedSha256 must be 64 lowercase hex characters");
     }
-    if (expected !== undefined && this.#isStored(expected)) return this.#confirmExisting(body, expected, options);
+    // A body known to be small is written in one piece without looking first: the
+    // look costs more than the write, and write-once answers "exists" anyway.
+    const small = options.sizeHint !== undefined && options.sizeHint <= WRITE_BATCH_BYTES;
+    if (expected !== undefined && !small && this.#isStored(expected)) {
+      return this.#confirmExisting(body, expected, options);
+    }
     await ensureDirDurable(this.root);
     const hash = createHash("sha256");
     let size = 0;

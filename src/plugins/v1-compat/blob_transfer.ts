@@ -88,6 +88,7 @@ export class BlobTransfer {
       const { info } = await this.blobs.put(body, {
         maxBytes: Number.MAX_SAFE_INTEGER,
         expectedSha256: sha256,
+        sizeHint: options.size,
       });
       if (info.sha256 !== sha256) throw new BlobCopyError(`the blob store stored ${sha256} as ${info.sha256}`);
     } catch (error) {
