@@ -22,29 +22,12 @@
  */
 import fs from "node:fs";
 import path from "node:path";
-import { promisify } from "node:util";
+import { createFile, linkOnce, syncPath } from "./file_steps.js";
 import { GroupSync } from "./group_sync.js";
 import { TEMP_PREFIX, tempNameFor } from "./temp_names.js";
 
+export { SYNC_WRITE_BYTES } from "./file_steps.js";
 export { TEMP_PREFIX, tempNameFor } from "./temp_names.js";
-
-/** Payloads up to this size are written with one synchronous call. */
-export const SYNC_WRITE_BYTES = 256 * 1024;
-
-const fsyncAsync = promisify(fs.fsync);
-const fdatasyncAsync = promisify(fs.fdatasync);
-const writeAsync = promisify(fs.write);
-const openAsync = promisify(fs.open);
-
-/** fsyncs a directory now (not coalesced). */
-async function fsyncDirNow(dir: string): Promise<void> {
-  const fd = fs.openSync(dir, "r");
-  try {
-    await fsyncAsync(fd);
-  } finally {
-    fs.closeSync(fd);
-  }
-}
 
 /**
  * The fsyncs of one directory: a request made while one is running is served by the
@@ -97,7 +80,7 @@ export function fsyncDir(dir: string): Promise<void> {
   let sync = directorySyncs.get(key);
   if (sync === undefined) {
     const created: DirectorySync = new DirectorySync(
-      () => fsyncDirNow(key),
+      () => syncPath(key, "entries"),
       () => {
         if (directorySyncs.get(key) === created) directorySyncs.delete(key);
       },
@@ -137,15 +120,6 @@ function forgetDir(dir: string): void {
   knownDirs.delete(path.resolve(dir));
 }
 
-/** Writes all of `bytes` at the file's current offset (synchronously when small). */
-async function writeAll(fd: number, bytes: Uint8Array): Promise<void> {
-  let offset = 0;
-  while (offset < bytes.byteLength) {
-    const rest = bytes.subarray(offset);
-    offset += bytes.byteLength <= SYNC_WRITE_BYTES ? fs.writeSync(fd, rest) : (await writeAsync(fd, rest)).bytesWritten;
-  }
-}
-
 /**
  * Creates the new file `file` (it must not exist) holding `bytes`, synced with
  * fdatasync: its data and the metadata needed to read them back (the size) are durable
@@ -153,17 +127,8 @@ async function writeAll(fd: number, bytes: Uint8Array): Promise<void> {
  * fsync. (fdatasync skips the timestamps; measured here: ~25 % less kernel time than
  * fsync.) A failure removes the partial file.
  */
-export async function writeNewFileSynced(file: string, bytes: Uint8Array): Promise<void> {
-  const fd = await openAsync(file, "wx", 0o444);
-  try {
-    await writeAll(fd, bytes);
-    await fdatasyncAsync(fd);
-  } catch (error) {
-    fs.closeSync(fd);
-    fs.rmSync(file, { force: true });
-    throw error;
-  }
-  fs.closeSync(fd);
+export function writeNewFileSynced(file: string, bytes: Uint8Array): Promise<void> {
+  return createFile(file, bytes, { sync: true });
 }
 
 /**
@@ -180,17 +145,7 @@ export async function linkOnceDurable(
   name: string,
   options: { syncWhenExists?: boolean } = {},
 ): Promise<"created" | "exists"> {
-  let outcome: "created" | "exists" = "created";
-  try {
-    fs.linkSync(tempPath, path.join(dir, name));
-  } catch (error) {
-    if ((error as NodeJS.ErrnoException).code !== "EEXIST") {
-      fs.rmSync(tempPath, { force: true });
-      throw error;
-    }
-    outcome = "exists";
-  }
-  fs.unlinkSync(tempPath);
+  const outcome = linkOnce(tempPath, path.join(dir, name));
   if (outcome === "created" || options.syncWhenExists) await fsyncDir(dir);
   return outcome;
 }

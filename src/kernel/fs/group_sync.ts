@@ -28,12 +28,10 @@ import { type ChildProcessWithoutNullStreams, execFile, spawn } from "node:child
 import fs from "node:fs";
 import path from "node:path";
 import { promisify } from "node:util";
+import { createFile, linkOnce, syncPath } from "./file_steps.js";
 import { tempNameFor } from "./temp_names.js";
 
 const execFileAsync = promisify(execFile);
-const fdatasyncAsync = promisify(fs.fdatasync);
-const fsyncAsync = promisify(fs.fsync);
-const openAsync = promisify(fs.open);
 
 /** A write waiting in a group. */
 interface PendingWrite {
@@ -146,22 +144,16 @@ export function syncfsSync(runner: SyncfsRunner): FileSystemSync {
 
 /** The portable way: fdatasync every file (concurrently) and fsync every directory. */
 export const fileByFileSync: FileSystemSync = async (files, dirs) => {
-  const syncOne = async (file: string, directory: boolean) => {
-    const fd = await openAsync(file, "r");
-    try {
-      await (directory ? fsyncAsync(fd) : fdatasyncAsync(fd));
-    } finally {
-      fs.closeSync(fd);
-    }
-  };
-  await Promise.all(files.map((f) => syncOne(f, false)));
-  await Promise.all(dirs.map((d) => syncOne(d, true)));
+  await Promise.all(files.map((f) => syncPath(f, "data")));
+  await Promise.all(dirs.map((d) => syncPath(d, "entries")));
 };
 
 export class GroupSync {
   static #active: GroupSync | undefined;
   #open: PendingWrite[] = [];
-  #committing = false;
+  /** The group being committed, if any. */
+  #committing: Promise<void> | undefined;
+  #scheduled = false;
   /** Groups committed and writes answered (for reports and tests). */
   readonly stats = { groups: 0, writes: 0 };
 
@@ -197,16 +189,7 @@ export class GroupSync {
    */
   async write(dir: string, name: string, bytes: Uint8Array, syncWhenExists: boolean): Promise<"created" | "exists"> {
     const tempPath = path.join(dir, tempNameFor(name));
-    // Asynchronous: creating a file waits while the journal commits a group's sync.
-    const fd = await openAsync(tempPath, "wx", 0o444);
-    try {
-      for (let offset = 0; offset < bytes.byteLength; ) offset += fs.writeSync(fd, bytes, offset);
-    } catch (error) {
-      fs.closeSync(fd);
-      fs.rmSync(tempPath, { force: true });
-      throw error;
-    }
-    fs.closeSync(fd);
+    await createFile(tempPath, bytes, { sync: false }); // synced with its group
     return new Promise((resolve, reject) => {
       this.#open.push({ dir, name, tempPath, syncWhenExists, resolve, reject });
       this.#schedule();
@@ -215,17 +198,20 @@ export class GroupSync {
 
   /** Resolves when every write made so far is answered. */
   async drain(): Promise<void> {
-    while (this.#committing || this.#open.length > 0) await new Promise((r) => setImmediate(r));
+    while (this.#committing || this.#open.length > 0) {
+      await (this.#committing ?? new Promise((r) => setImmediate(r)));
+    }
   }
 
   #schedule(): void {
-    if (this.#committing || this.#open.length === 0) return;
-    this.#committing = true;
+    if (this.#scheduled || this.#committing || this.#open.length === 0) return;
+    this.#scheduled = true;
     setImmediate(() => {
+      this.#scheduled = false;
       const group = this.#open;
       this.#open = [];
-      void this.#commit(group).finally(() => {
-        this.#committing = false;
+      this.#committing = this.#commit(group).finally(() => {
+        this.#committing = undefined;
         this.#schedule(); // the writes that arrived meanwhile
       });
     });
@@ -248,13 +234,10 @@ export class GroupSync {
     const linked: Array<{ write: PendingWrite; outcome: "created" | "exists" }> = [];
     for (const w of group) {
       try {
-        fs.linkSync(w.tempPath, path.join(w.dir, w.name));
-        linked.push({ write: w, outcome: "created" });
+        linked.push({ write: w, outcome: linkOnce(w.tempPath, path.join(w.dir, w.name)) });
       } catch (error) {
-        if ((error as NodeJS.ErrnoException).code === "EEXIST") linked.push({ write: w, outcome: "exists" });
-        else w.reject(error);
+        w.reject(error);
       }
-      fs.unlinkSync(w.tempPath);
     }
     const touched = linked.filter((l) => l.outcome === "created" || l.write.syncWhenExists);
     if (touched.length > 0) {

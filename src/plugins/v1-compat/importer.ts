@@ -11,10 +11,10 @@
  * re-verified, and only then is the artifact written with `RUN_STORE.create` — the
  * commit point: a run is counted as imported only once its create has returned, which
  * is once its file is durable (the records in flight write their files in groups made
- * durable together, see kernel/fs/group_sync.ts) and indexed. A record that cannot be imported (not JSON, not an object, a key that is not
- * a v1 id, a duplicate key, no feasibility, a run with its id stored from other bytes, a
- * converted artifact the 2.0.0 schema refuses) is kept aside with the reason, durably,
- * before it is counted. A dry run does all the reading, converting and hashing, and
+ * durable together, see kernel/fs/group_sync.ts) and indexed. A record that cannot be
+ * imported (not JSON, not an object, a key that is not a v1 id, a duplicate key, no
+ * feasibility, a run with its id stored from other bytes, a converted artifact the
+ * 2.0.0 schema refuses) is kept aside with the reason, durably, before it is counted. A dry run does all the reading, converting and hashing, and
  * writes nothing. Imported artifacts go to the run store directly, not through the HTTP
  * service: they were created by v1, and a lost attachment blob must not stop the import
  * of its run (it is flagged instead).
