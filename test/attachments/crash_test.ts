@@ -36,6 +36,26 @@ async function serve(dataDir: string): Promise<Served> {
 }
 
 /** Every file under `<data>/blobs/<shard>/` (the visible blobs). */
+/** POST /runs of a run whose one attachment (G-code) is the given blob. */
+function createRunNaming(
+  url: string,
+  blob: { sha256: string; filename: string; size_bytes: number },
+): Promise<Response> {
+  return fetch(`${url}/runs`, {
+    method: "POST",
+    headers: { "content-type": "application/json" },
+    body: JSON.stringify({
+      mode: "toolpath",
+      tool_id: "t1",
+      status: "OK",
+      request_summary: {},
+      feasibility: { ok: true },
+      decision: { risk_level: "GREEN", warnings: [], details: {} },
+      attachments: [{ kind: "gcode", mime: "text/x-gcode", ...blob }],
+    }),
+  });
+}
+
 async function visibleBlobs(dataDir: string): Promise<Map<string, Buffer>> {
   const root = path.join(dataDir, "blobs");
   const found = new Map<string, Buffer>();
@@ -105,20 +125,10 @@ test("kill -9 during uploads: no partial blob is visible, acknowledged blobs sur
       // Restart: temp files are gone, the kept blob is usable, the interrupted ones are unknown.
       const second = await serve(dataDir);
       assert.deepEqual(await tempFilesIn(dataDir), []);
-      const run = await fetch(`${second.url}/runs`, {
-        method: "POST",
-        headers: { "content-type": "application/json" },
-        body: JSON.stringify({
-          mode: "toolpath",
-          tool_id: "t1",
-          status: "OK",
-          request_summary: {},
-          feasibility: { ok: true },
-          decision: { risk_level: "GREEN", warnings: [], details: {} },
-          attachments: [
-            { sha256: sha256(kept), kind: "gcode", mime: "text/x-gcode", filename: "kept.nc", size_bytes: kept.length },
-          ],
-        }),
+      const run = await createRunNaming(second.url, {
+        sha256: sha256(kept),
+        filename: "kept.nc",
+        size_bytes: kept.length,
       });
       assert.equal(run.status, 201, await run.clone().text());
       const { run_id } = (await run.json()) as { run_id: string };
@@ -126,26 +136,10 @@ test("kill -9 during uploads: no partial blob is visible, acknowledged blobs sur
       assert.equal(verify.ok, true);
       const download = await fetch(`${second.url}/runs/${run_id}/attachments/${sha256(kept)}`);
       assert.ok(Buffer.from(await download.arrayBuffer()).equals(kept));
-      const refused = await fetch(`${second.url}/runs`, {
-        method: "POST",
-        headers: { "content-type": "application/json" },
-        body: JSON.stringify({
-          mode: "toolpath",
-          tool_id: "t1",
-          status: "OK",
-          request_summary: {},
-          feasibility: { ok: true },
-          decision: { risk_level: "GREEN", warnings: [], details: {} },
-          attachments: [
-            {
-              sha256: sha256(partials[0] as Buffer),
-              kind: "gcode",
-              mime: "text/x-gcode",
-              filename: "lost.nc",
-              size_bytes: 16 * MiB,
-            },
-          ],
-        }),
+      const refused = await createRunNaming(second.url, {
+        sha256: sha256(partials[0] as Buffer),
+        filename: "lost.nc",
+        size_bytes: 16 * MiB,
       });
       assert.equal(refused.status, 422);
       await second.server.kill9();
