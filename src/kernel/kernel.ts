@@ -35,6 +35,7 @@ import { handleError, problemResponse, validationHook } from "./problems.js";
 import { requestContext } from "./request_context.js";
 import { RouteCollector } from "./route_registrar.js";
 import { mountServiceRoutes, type Readiness } from "./service_routes.js";
+import { mountWebSurfaces } from "./web_surfaces.js";
 
 /** The base path of the API. */
 export const API_BASE = "/api/rmos";
@@ -96,6 +97,8 @@ export class Kernel {
       plugin.routes?.(this.#routes.registrarFor(plugin.name), this.#contexts.get(plugin.name) as PluginContext);
     }
     this.#routes.mount(this.app);
+    // Hook (console): non-API pages that plugins serve, e.g. the auditor console at /ui (see web_surfaces.ts).
+    mountWebSurfaces(this.app, this.container);
     this.app.notFound((c) => {
       const allowed = this.#routes.allowedMethods(c.req.path);
       if (allowed.length > 0) {

@@ -1,0 +1,46 @@
+/**
+ * The headers on every console response: a strict Content-Security-Policy (nothing
+ * from outside the service, no inline script or style, no framing, forms post only to
+ * the console), nosniff, no referrer leaving the origin, and no caching of pages (they
+ * hold what one person's credential may see). A response that set its own policy —
+ * an attachment download's sandbox — keeps it.
+ */
+import type { MiddlewareHandler } from "hono";
+
+export const CONSOLE_CSP =
+  "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'";
+
+/** Returns `response` with `headers` set, copying it first when its headers are immutable. */
+export function withHeaders(
+  response: Response,
+  headers: Record<string, string>,
+  append: Record<string, string> = {},
+): Response {
+  let res = response;
+  try {
+    for (const [k, v] of Object.entries(headers)) res.headers.set(k, v);
+    for (const [k, v] of Object.entries(append)) res.headers.append(k, v);
+  } catch {
+    res = new Response(response.body, response);
+    for (const [k, v] of Object.entries(headers)) res.headers.set(k, v);
+    for (const [k, v] of Object.entries(append)) res.headers.append(k, v);
+  }
+  return res;
+}
+
+/** Sets the console's security headers on whatever the handlers answered. */
+export function securityHeaders(): MiddlewareHandler {
+  return async (c, next) => {
+    await next();
+    const own = c.res.headers.get("content-security-policy");
+    c.res = withHeaders(c.res, {
+      "Content-Security-Policy": own ?? CONSOLE_CSP,
+      "X-Content-Type-Options": "nosniff",
+      "Referrer-Policy": "same-origin",
+      "X-Frame-Options": "DENY",
+      "Cross-Origin-Opener-Policy": "same-origin",
+      "Cross-Origin-Resource-Policy": "same-origin",
+      ...(c.res.headers.get("cache-control") ? {} : { "Cache-Control": "no-store" }),
+    });
+  };
+}
