@@ -11,7 +11,7 @@ export function safeConsolePath(target: unknown): string {
   if (/[\u0000-\u001f\u007f\\]/.test(target) || target.startsWith("//")) return "/ui/runs";
   try {
     const url = new URL(target, "http://console.invalid");
-    if (url.host !== "console.invalid") return "/ui/runs";
+    if (url.host !== "console.invalid" || !/^\/ui(\/|$)/.test(url.pathname)) return "/ui/runs";
     return `${url.pathname}${url.search}${url.hash}`;
   } catch {
     return "/ui/runs";
