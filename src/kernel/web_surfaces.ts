@@ -2,8 +2,10 @@
  * Mounting the plugins' web surfaces (see src/contracts/ports/web_surfaces.ts) on the
  * kernel's app: each surface answers every method under its prefix, and gets a
  * dispatcher into the same app so that what it shows comes through the API itself.
- * The dispatcher passes the incoming request's server bindings on, so an in-process
- * API call runs exactly as one from the network would.
+ * The dispatcher gives the API no server bindings: an in-process call must not reach
+ * the outer connection (handlers that stream through Node's `incoming`/`outgoing`
+ * would otherwise read the page's request body or write into the page's response);
+ * without them the API answers with a Response, as under `app.request`.
  */
 import type { Context } from "hono";
 import type { DependencyContainer } from "tsyringe";
@@ -15,7 +17,7 @@ export function mountWebSurfaces(app: KernelApp, container: DependencyContainer)
   if (!container.isRegistered(WEB_SURFACES, true)) return;
   for (const surface of container.resolve<WebSurfaceRegistry>(WEB_SURFACES).list()) {
     const handler = (c: Context<KernelEnv>) =>
-      surface.fetch(c.req.raw, (request) => Promise.resolve(app.fetch(request, c.env)));
+      surface.fetch(c.req.raw, (request) => Promise.resolve(app.fetch(request, {})));
     app.all(surface.prefix, handler);
     app.all(`${surface.prefix}/*`, handler);
   }

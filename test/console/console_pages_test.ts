@@ -272,3 +272,24 @@ describe("console pages", () => {
     assert.match(await bad.text(), /cannot be compared/);
   });
 });
+
+describe("console over real HTTP", () => {
+  it("sets its cookie and serves a download whole once @hono/node-server serves it (its own Response class)", async () => {
+    const { startTestServer } = await import("../../src/testing/test_kernel.js");
+    const s = await startTestServer();
+    try {
+      const seededHere = await seedConsoleData((p, init) => fetch(`${s.baseUrl}/${p}`, init));
+      const origin = new URL(s.baseUrl).origin;
+      const page = await fetch(`${origin}/ui/login`);
+      assert.equal(page.status, 200);
+      assert.match(page.headers.get("set-cookie") ?? "", /^rmos_console=.+; HttpOnly; SameSite=Strict$/);
+      const file = await fetch(`${origin}/ui/runs/${seededHere.xssRun}/attachments/${seededHere.attachmentSha}`);
+      assert.equal(file.status, 200);
+      assert.equal(await file.text(), seededHere.attachmentBytes);
+      assert.match(file.headers.get("content-disposition") ?? "", /^attachment;/);
+      assert.equal(file.headers.get("x-content-type-options"), "nosniff");
+    } finally {
+      await s.close();
+    }
+  });
+});

@@ -10,22 +10,20 @@ import type { MiddlewareHandler } from "hono";
 export const CONSOLE_CSP =
   "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'";
 
-/** Returns `response` with `headers` set, copying it first when its headers are immutable. */
+/**
+ * A copy of `response` with `headers` set and `append` appended. Always a new Response:
+ * once @hono/node-server has replaced the global Response with its lightweight one, a
+ * copy made from a response whose headers were changed in place would lose the change.
+ */
 export function withHeaders(
   response: Response,
   headers: Record<string, string>,
   append: Record<string, string> = {},
 ): Response {
-  let res = response;
-  try {
-    for (const [k, v] of Object.entries(headers)) res.headers.set(k, v);
-    for (const [k, v] of Object.entries(append)) res.headers.append(k, v);
-  } catch {
-    res = new Response(response.body, response);
-    for (const [k, v] of Object.entries(headers)) res.headers.set(k, v);
-    for (const [k, v] of Object.entries(append)) res.headers.append(k, v);
-  }
-  return res;
+  const merged = new Headers(response.headers);
+  for (const [k, v] of Object.entries(headers)) merged.set(k, v);
+  for (const [k, v] of Object.entries(append)) merged.append(k, v);
+  return new Response(response.body, { status: response.status, statusText: response.statusText, headers: merged });
 }
 
 /** Sets the console's security headers on whatever the handlers answered. */
