@@ -41,11 +41,14 @@ migrations first unless RMOS_AUTO_MIGRATE=false. Stops gracefully on SIGTERM/SIG
     await kernel.start();
     const running = await listen(kernel);
     closeOnSignals(running, kernel);
+    const consoleUrl = kernel.plugins.some((p) => p.name === "console") ? `${running.url}/ui/` : undefined;
     kernel.logger.info(
-      { url: running.url, data_dir: config.dataDir, plugins: kernel.plugins.map((p) => p.name) },
+      { url: running.url, console: consoleUrl, data_dir: config.dataDir, plugins: kernel.plugins.map((p) => p.name) },
       "rmos listening",
     );
-    if (values.json) writeJson(io.stdout, { url: running.url, pid: process.pid });
+    if (consoleUrl) io.stderr.write(`auditor console: ${consoleUrl}\n`);
+    if (values.json)
+      writeJson(io.stdout, { url: running.url, pid: process.pid, ...(consoleUrl ? { console: consoleUrl } : {}) });
     return new Promise<number>(() => {}); // runs until a signal
   },
 };

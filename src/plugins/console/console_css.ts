@@ -56,7 +56,7 @@ ol.gcode li::marker { color: var(--muted); }
 details > summary { cursor: pointer; padding: .25rem 0; font-weight: 600; }
 .badge { display: inline-block; padding: .1rem .55rem; border-radius: 999px; font-weight: 700; font-size: .85rem; letter-spacing: .02em; border: 1px solid transparent; white-space: nowrap; }
 .badge::before { margin-right: .3rem; }
-.risk-GREEN, .ok-true, .state-APPROVED, .status-OK, .sev-NONE-ok { background: #1b5e20; color: #fff; }
+.risk-GREEN, .ok-true, .state-APPROVED, .status-OK { background: #1b5e20; color: #fff; }
 .risk-YELLOW, .sev-WARNING, .state-PENDING { background: #ffd54f; color: #1a1a1a; border-color: #8a6d00; }
 .risk-RED, .ok-false, .state-REJECTED, .status-BLOCKED, .sev-CRITICAL { background: #b71c1c; color: #fff; }
 .risk-UNKNOWN, .sev-NONE { background: #455a64; color: #fff; }
@@ -84,6 +84,12 @@ header.top button.secondary { background: transparent; color: #fff; border-color
 .review-actions { display: grid; grid-template-columns: 1fr 1fr; gap: .75rem; }
 .review-actions .wide { grid-column: 1 / -1; }
 .pager { display: flex; gap: 1rem; margin: 1rem 0; align-items: center; }
+caption.hint { display: table-caption; caption-side: bottom; text-align: left; padding: .4rem .6rem; }
+table.diff { table-layout: fixed; }
+table.diff th:nth-child(1) { width: 24%; }
+table.diff th:nth-child(2) { width: 9rem; }
+table.diff code { overflow-wrap: anywhere; }
+td time { white-space: nowrap; }
 .sidebyside { display: grid; grid-template-columns: 1fr 1fr; gap: 1rem; }
 ol.timeline { list-style: none; padding: 0; border-left: 3px solid var(--line); margin-left: .5rem; }
 ol.timeline li { position: relative; padding: .25rem 0 1rem 1.25rem; }

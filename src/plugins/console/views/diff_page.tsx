@@ -24,7 +24,7 @@ export interface DiffResult {
 }
 
 const ORDER: Record<string, number> = { CRITICAL: 0, WARNING: 1, INFO: 2, NONE: 3 };
-const MAX_VALUE_CHARS = 2000;
+const MAX_VALUE_CHARS = 1000;
 const MAX_ROWS = 2000;
 
 function Value(props: { value: unknown; present: boolean }) {
@@ -107,7 +107,7 @@ export function DiffPage(props: {
             </Notice>
           ) : (
             <div class="table-wrap">
-              <table>
+              <table class="diff">
                 <thead>
                   <tr>
                     <th scope="col">Field (JSON Pointer)</th>
