@@ -112,7 +112,10 @@ describe("console in a browser", { skip: executablePath ? false : "no Chromium o
       const shown = await xssPage.getByText(`xss-${field}`, { exact: false }).count();
       assert.ok(shown > 0, `${field}: the payload is shown as text`);
     }
-    await open(`/ui/runs/${seeded.redRun}`, "run");
+    const runPage = await open(`/ui/runs/${seeded.redRun}`, "run");
+    await runPage.setViewportSize({ width: 1280, height: 1400 });
+    await runPage.screenshot({ path: path.join(ARTIFACTS, "run-top.png") }); // the README's picture
+    await runPage.setViewportSize({ width: 1280, height: 900 });
     await open(`/ui/diff?a=${seeded.greenRun}&b=${seeded.redRun}`, "diff");
     await open("/ui/diff", "diff-empty");
     await open("/ui/reviews", "reviews");
