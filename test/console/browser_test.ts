@@ -184,6 +184,46 @@ describe("console in a browser", { skip: executablePath ? false : "no Chromium o
     assert.equal(download.suggestedFilename(), "program _b id=xss-file_.nc");
   });
 
+  it("text meets WCAG AA contrast (4.5:1) on every page", async () => {
+    // For each element with its own text: its colour against the first opaque background
+    // up the tree (WCAG 2 relative luminance).
+    const worstOf = `(() => {
+      const rgb = (s) => (s.match(/[\\d.]+/g) || []).map(Number);
+      const lum = ([r, g, b]) => {
+        const f = (c) => { c /= 255; return c <= 0.03928 ? c / 12.92 : Math.pow((c + 0.055) / 1.055, 2.4); };
+        return 0.2126 * f(r) + 0.7152 * f(g) + 0.0722 * f(b);
+      };
+      const bgOf = (el) => {
+        for (let e = el; e; e = e.parentElement) {
+          const c = rgb(getComputedStyle(e).backgroundColor);
+          if (c.length >= 3 && (c.length < 4 || c[3] > 0.9)) return c;
+        }
+        return [255, 255, 255];
+      };
+      let worst = { ratio: 99, text: "" };
+      for (const el of document.querySelectorAll("body *")) {
+        const own = [...el.childNodes].some((n) => n.nodeType === 3 && n.textContent.trim() !== "");
+        if (!own || el.offsetParent === null) continue;
+        const a = lum(rgb(getComputedStyle(el).color));
+        const b = lum(bgOf(el));
+        const ratio = (Math.max(a, b) + 0.05) / (Math.min(a, b) + 0.05);
+        if (ratio < worst.ratio) worst = { ratio, text: el.tagName + "." + el.className + ": " + el.textContent.trim().slice(0, 40) };
+      }
+      return worst;
+    })()`;
+    for (const p of [
+      `/ui/runs/${seeded.redRun}`,
+      "/ui/runs",
+      `/ui/diff?a=${seeded.greenRun}&b=${seeded.redRun}`,
+      "/ui/reviews",
+      "/ui/login",
+    ]) {
+      const page = await open(p, `contrast-${p.split("/")[2]?.split("?")[0] || "home"}`);
+      const worst = (await page.evaluate(worstOf)) as { ratio: number; text: string };
+      assert.ok(worst.ratio >= 4.5, `${p}: contrast ${worst.ratio.toFixed(2)} for ${worst.text}`);
+    }
+  });
+
   it("is readable on a tablet", async () => {
     const page = context.pages()[0] as Page;
     await page.setViewportSize({ width: 768, height: 1024 });
