@@ -7,6 +7,7 @@
  */
 import { z } from "@hono/zod-openapi";
 
+/** The console's environment variables, validated at start. */
 export const ConsoleConfigSchema = z.object({
   RMOS_CONSOLE_SECRET: z
     .string()

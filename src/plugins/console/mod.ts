@@ -14,6 +14,7 @@ import { loadSessionKey } from "./session_key.js";
 /** The path the console is served under. */
 export const CONSOLE_PREFIX = "/ui";
 
+/** The console plugin (see the module comment). */
 export const consolePlugin: Plugin = {
   name: "console",
   dependsOn: [],

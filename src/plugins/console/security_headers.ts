@@ -7,6 +7,7 @@
  */
 import type { MiddlewareHandler } from "hono";
 
+/** The Content-Security-Policy of every console page. */
 export const CONSOLE_CSP =
   "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'";
 

@@ -11,6 +11,7 @@ import { serialize } from "hono/utils/cookie";
 import { newSession, openSession, type SessionData, sealSession } from "./session_seal.js";
 import { withHeaders } from "./security_headers.js";
 
+/** The name of the console's session cookie. */
 export const SESSION_COOKIE = "rmos_console";
 
 export interface SessionEnv {

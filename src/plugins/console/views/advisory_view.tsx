@@ -33,6 +33,7 @@ function textOf(data: Record<string, unknown>): { summary: string | null; text: 
   return { summary, text };
 }
 
+/** An asset's review state: the badge, who decided and when, and the note. */
 export function ReviewStateView(props: { review: ReviewState }) {
   const r = props.review;
   return (
@@ -57,6 +58,7 @@ export function ReviewStateView(props: { review: ReviewState }) {
   );
 }
 
+/** One advisory asset with its text, and the review form when it is pending and the viewer may review. */
 export function AdvisoryView(props: {
   asset: AdvisoryAsset;
   canReview: boolean;

@@ -55,6 +55,7 @@ function RunHead(props: { label: string; run: RunArtifact }) {
   );
 }
 
+/** The compare page: the form, both runs, and the changes by severity. */
 export function DiffPage(props: {
   viewer: Viewer;
   a: string;

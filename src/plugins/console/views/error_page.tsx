@@ -6,6 +6,7 @@ import type { ApiProblem } from "../api_client.js";
 import { Layout, type Viewer } from "./layout.js";
 import { ProblemDetails } from "./problem_details.js";
 
+/** A page for an error: what happened, the API's answer when there was one, and where to go. */
 export function ErrorPage(props: {
   viewer: Viewer;
   status: number;

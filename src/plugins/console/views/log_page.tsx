@@ -18,6 +18,7 @@ export type LogState =
       readonly verifierKey: string | null;
     };
 
+/** The transparency-log page. */
 export function LogPage(props: { viewer: Viewer; state: LogState }) {
   const s = props.state;
   return (

@@ -5,6 +5,7 @@
 import { CsrfField, Notice } from "./components.js";
 import { Layout, type Viewer } from "./layout.js";
 
+/** The sign-in page. */
 export function LoginPage(props: {
   viewer: Viewer;
   next: string;

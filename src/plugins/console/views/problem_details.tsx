@@ -5,6 +5,7 @@
 import type { ApiProblem } from "../api_client.js";
 import { Notice } from "./components.js";
 
+/** An API problem, shown as an alert. */
 export function ProblemDetails(props: { problem: ApiProblem; heading: string }) {
   const p = props.problem;
   return (

@@ -13,6 +13,7 @@ export type ReceiptState =
   | { readonly kind: "problem"; readonly problem: ApiProblem }
   | { readonly kind: "checked"; readonly leafIndex: number; readonly check: ReceiptCheck };
 
+/** The receipt section of the run page. */
 export function ReceiptView(props: { state: ReceiptState }) {
   const s = props.state;
   if (s.kind === "unavailable") {

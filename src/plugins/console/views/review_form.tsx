@@ -7,6 +7,7 @@
  */
 import { CsrfField } from "./components.js";
 
+/** The review form of one asset. */
 export function ReviewForm(props: { assetId: string; csrf: string; returnTo: string }) {
   const id = props.assetId;
   return (

@@ -14,6 +14,7 @@ export interface PendingItem {
   readonly asset: AdvisoryAsset;
 }
 
+/** The review queue. */
 export function ReviewsPage(props: {
   viewer: Viewer;
   items: readonly PendingItem[];
@@ -84,6 +85,7 @@ export function ReviewsPage(props: {
   );
 }
 
+/** One advisory asset on its own page (opened by id). */
 export function AdvisoryPage(props: {
   viewer: Viewer;
   asset: AdvisoryAsset;

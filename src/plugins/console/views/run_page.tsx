@@ -94,6 +94,7 @@ function Section(props: { id: string; title: string; children?: Child }) {
   );
 }
 
+/** The run page. */
 export function RunPage(props: {
   viewer: Viewer;
   run: RunArtifact;

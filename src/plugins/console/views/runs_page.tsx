@@ -52,6 +52,7 @@ function Field(props: { name: string; label: string; value: string; hint?: strin
   );
 }
 
+/** The runs table with its filters and pager. */
 export function RunsPage(props: {
   viewer: Viewer;
   filters: Readonly<Record<string, string>>;

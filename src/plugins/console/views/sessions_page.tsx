@@ -29,6 +29,7 @@ export interface SessionEvent {
 
 const STATES = ["DRAFT", "FEASIBILITY_CHECKED", "APPROVED", "REJECTED", "TOOLPATHS_READY", "COMPLETED", "CANCELLED"];
 
+/** The list of workflow sessions. */
 export function SessionsPage(props: {
   viewer: Viewer;
   workflow: string;
@@ -113,6 +114,7 @@ export function SessionsPage(props: {
   );
 }
 
+/** One workflow session with its event timeline. */
 export function SessionPage(props: { viewer: Viewer; session: WorkflowSession; events: readonly SessionEvent[] }) {
   const s = props.session;
   return (
