@@ -61,7 +61,10 @@ details > summary { cursor: pointer; padding: .25rem 0; font-weight: 600; }
 .risk-RED, .ok-false, .state-REJECTED, .status-BLOCKED, .sev-CRITICAL { background: #b71c1c; color: #fff; }
 .risk-UNKNOWN, .sev-NONE { background: #455a64; color: #fff; }
 .risk-ERROR, .status-ERROR { background: #4a148c; color: #fff; }
-.sev-INFO { background: #0d47a1; color: #fff; }
+.sev-INFO, .wfs-DRAFT, .wfs-FEASIBILITY_CHECKED, .wfs-TOOLPATHS_READY { background: #0d47a1; color: #fff; }
+.wfs-APPROVED, .wfs-COMPLETED { background: #1b5e20; color: #fff; }
+.wfs-REJECTED { background: #b71c1c; color: #fff; }
+.wfs-CANCELLED { background: #455a64; color: #fff; }
 .risk-GREEN::before, .ok-true::before, .state-APPROVED::before, .status-OK::before { content: "✓"; }
 .risk-RED::before, .ok-false::before, .state-REJECTED::before, .status-BLOCKED::before, .sev-CRITICAL::before { content: "✕"; }
 .risk-YELLOW::before, .sev-WARNING::before, .state-PENDING::before { content: "!"; }
