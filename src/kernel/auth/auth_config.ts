@@ -88,6 +88,7 @@ function readOidc(env: Env): OidcConfig | undefined {
     .split(",")
     .map((a) => a.trim())
     .filter(Boolean);
+  if (audience.length === 0) throw new ConfigError("RMOS_AUTH_AUDIENCE: name at least one audience");
   const algorithmsText = value(env, "RMOS_AUTH_ALGORITHMS");
   const algorithms = algorithmsText
     ? algorithmsText
