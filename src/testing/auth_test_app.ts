@@ -56,7 +56,7 @@ export function buildApp(middleware: ReturnType<typeof createAuthMiddleware>, lo
   const ok = z.object({ principal: z.string() });
   const json = (schema: z.ZodType) => ({ content: { "application/json": { schema } }, description: "ok" });
   const route = <R extends Parameters<typeof createRoute>[0]>(r: R, roles: readonly Role[]) =>
-    createRoute({ ...r, ...operationRoles(roles), middleware: [requireRoles(roles)] as never });
+    createRoute({ ...r, ...operationRoles(roles), middleware: [requireRoles(roles)] });
   const answer = (c: {
     get(k: "principal"): Principal;
     get(k: "logger"): Logger;
