@@ -11,7 +11,10 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Liveness: the process answers */
+        /**
+         * Liveness: the process answers
+         * @description Answers 200 as long as the process serves requests; it checks nothing else (see /readyz).
+         */
         get: operations["getHealth"];
         put?: never;
         post?: never;
@@ -28,7 +31,10 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Readiness: storage writable, database reachable, migrations applied */
+        /**
+         * Readiness: storage writable, database reachable, migrations applied
+         * @description Answers 200 when every check passes and 503 with the failing checks otherwise; a load balancer sends traffic only to a ready instance.
+         */
         get: operations["getReadiness"];
         put?: never;
         post?: never;
@@ -45,7 +51,10 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Prometheus metrics */
+        /**
+         * Prometheus metrics
+         * @description Prometheus text exposition: the request latency histogram per route, error counts, the counters each plugin adds (attachment uploads, advisories created, approved and rejected, …) and the process's own metrics.
+         */
         get: operations["getMetrics"];
         put?: never;
         post?: never;
@@ -62,7 +71,10 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** List run summaries, newest first, with cursor pagination */
+        /**
+         * List run summaries, newest first, with cursor pagination
+         * @description Filters by mode, tool_id, status, risk_level and a creation window (created_from inclusive, created_to exclusive). A page holds at most `limit` summaries (1–500, default 50); pass its next_cursor as `cursor` for the next page (null on the last). Pages are stable while runs are being created.
+         */
         get: operations["listRuns"];
         put?: never;
         /**
@@ -123,7 +135,10 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** List workflow sessions, newest first, with cursor pagination */
+        /**
+         * List workflow sessions, newest first, with cursor pagination
+         * @description Filters by workflow and state. A page holds at most `limit` sessions; pass its next_cursor as `cursor` for the next page (null on the last).
+         */
         get: operations["listWorkflowSessions"];
         put?: never;
         /**
@@ -164,7 +179,10 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** The current schema version, the known versions, and how many runs are stored in each */
+        /**
+         * The current schema version, the known versions, and how many runs are stored in each
+         * @description current is the version new artifacts are written in; known lists every version the service can read (older ones are migrated on read); distribution counts the stored runs by the version they were written in.
+         */
         get: operations["getSchemaVersions"];
         put?: never;
         post?: never;
@@ -221,16 +239,28 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Get a run artifact (its stored bytes) */
+        /**
+         * Get a run artifact (its stored bytes)
+         * @description Answers the artifact exactly as stored (RFC 8785 canonical JSON) with an ETag; an If-None-Match that matches answers 304. An artifact stored in an older schema version is answered in the current one (migrated on read, the stored bytes unchanged).
+         */
         get: operations["getRun"];
-        /** PUT is refused: artifacts are write-once */
+        /**
+         * PUT is refused: artifacts are write-once
+         * @description Always answers 405 (after a 400 for a malformed run_id): no API call modifies or deletes an artifact. Later context is added with advisories (POST /runs/{run_id}/attach-advisory).
+         */
         put: operations["putRunRefused"];
         post?: never;
-        /** DELETE is refused: artifacts are write-once */
+        /**
+         * DELETE is refused: artifacts are write-once
+         * @description Always answers 405 (after a 400 for a malformed run_id): no API call modifies or deletes an artifact. Later context is added with advisories (POST /runs/{run_id}/attach-advisory).
+         */
         delete: operations["deleteRunRefused"];
         options?: never;
         head?: never;
-        /** PATCH is refused: artifacts are write-once */
+        /**
+         * PATCH is refused: artifacts are write-once
+         * @description Always answers 405 (after a 400 for a malformed run_id): no API call modifies or deletes an artifact. Later context is added with advisories (POST /runs/{run_id}/attach-advisory).
+         */
         patch: operations["patchRunRefused"];
         trace?: never;
     };
@@ -241,7 +271,10 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Get an advisory asset with its review state */
+        /**
+         * Get an advisory asset with its review state
+         * @description Answers the asset as stored (write-once) with its current review state, derived from its append-only review events.
+         */
         get: operations["getAdvisory"];
         put?: never;
         post?: never;
@@ -258,7 +291,10 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Get a workflow session; its ETag is its version */
+        /**
+         * Get a workflow session; its ETag is its version
+         * @description Answers the session's current state, context, runs and version. Send the ETag back as If-Match when applying an event; an If-None-Match that matches the current version answers 304.
+         */
         get: operations["getWorkflowSession"];
         put?: never;
         post?: never;
@@ -275,7 +311,10 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Verify a stored run: bytes intact, hashes recomputed, attachments present and intact */
+        /**
+         * Verify a stored run: bytes intact, hashes recomputed, attachments present and intact
+         * @description Re-reads the stored bytes, recomputes every hash the run carries (for an imported v1 run, the v1 way from its original record) and re-hashes each referenced blob. Answers 200 with ok false and the failing checks when something does not verify.
+         */
         get: operations["verifyRun"];
         put?: never;
         post?: never;
@@ -292,7 +331,10 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** The run's attachment references */
+        /**
+         * The run's attachment references
+         * @description The attachments the run was created with: sha256, kind, mime, filename and size of each. The bytes are fetched one by one from /runs/{run_id}/attachments/{sha256}.
+         */
         get: operations["listRunAttachments"];
         put?: never;
         post?: never;
@@ -349,7 +391,10 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** The run's advisory links, each with its asset's current review state */
+        /**
+         * The run's advisory links, each with its asset's current review state
+         * @description Every advisory linked to the run (links are separate write-once files beside the run), in the order they were made, each with its asset's review state as it is now.
+         */
         get: operations["listRunAdvisories"];
         put?: never;
         post?: never;
@@ -386,7 +431,10 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** The session's append-only event history, in order */
+        /**
+         * The session's append-only event history, in order
+         * @description Every event applied to the session, oldest first, each with the state it led from and to; events are never changed or removed.
+         */
         get: operations["listWorkflowSessionEvents"];
         put?: never;
         /**

@@ -29,6 +29,7 @@ import {
 } from "./db/migrations.js";
 import type { Logger } from "./logger.js";
 import { createMetrics, type HttpMetrics } from "./metrics.js";
+import { openApiMetadata } from "./openapi_metadata.js";
 import type { KernelApp, KernelEnv, Plugin, PluginContext } from "./plugin.js";
 import { orderPlugins } from "./plugin_order.js";
 import { handleError, problemResponse, validationHook } from "./problems.js";
@@ -158,16 +159,10 @@ export class Kernel {
 
   /** The OpenAPI 3.1 document of every loaded route. */
   openApiDocument(): Record<string, unknown> {
-    return this.app.getOpenAPI31Document({
-      openapi: "3.1.0",
-      info: {
-        title: "RMOS Runs service",
-        version: "2.0.0",
-        description:
-          "Write-once, hash-verified run artifacts for CNC manufacturing decisions, with append-only advisories. Errors are RFC 9457 problem+json.",
-      },
-      tags: this.plugins.map((p) => ({ name: p.name })).concat([{ name: "service" }]),
-    }) as unknown as Record<string, unknown>;
+    return this.app.getOpenAPI31Document(openApiMetadata(this.plugins.map((p) => p.name))) as unknown as Record<
+      string,
+      unknown
+    >;
   }
 
   /** The SQL migrations of every loaded plugin, in load order. */

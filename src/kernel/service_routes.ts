@@ -32,6 +32,7 @@ export function mountServiceRoutes(app: KernelApp, deps: ServiceDeps): void {
       operationId: "getHealth",
       tags: ["service"],
       summary: "Liveness: the process answers",
+      description: "Answers 200 as long as the process serves requests; it checks nothing else (see /readyz).",
       responses: {
         200: jsonContent(z.object({ ok: z.literal(true) }).openapi("Health"), "alive"),
         ...problemResponses(500),
@@ -46,6 +47,8 @@ export function mountServiceRoutes(app: KernelApp, deps: ServiceDeps): void {
       operationId: "getReadiness",
       tags: ["service"],
       summary: "Readiness: storage writable, database reachable, migrations applied",
+      description:
+        "Answers 200 when every check passes and 503 with the failing checks otherwise; a load balancer sends traffic only to a ready instance.",
       responses: {
         200: jsonContent(ReadinessSchema, "ready"),
         503: jsonContent(ReadinessSchema, "not ready; the failing checks say why"),
@@ -64,6 +67,8 @@ export function mountServiceRoutes(app: KernelApp, deps: ServiceDeps): void {
       operationId: "getMetrics",
       tags: ["service"],
       summary: "Prometheus metrics",
+      description:
+        "Prometheus text exposition: the request latency histogram per route, error counts, the counters each plugin adds (attachment uploads, advisories created, approved and rejected, …) and the process's own metrics.",
       responses: {
         200: { description: "Prometheus text exposition", content: { "text/plain": { schema: z.string() } } },
         ...problemResponses(500),
