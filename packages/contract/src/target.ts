@@ -19,6 +19,8 @@ export interface HttpTargetOptions {
   readonly token?: string;
   /** The fetch to use (default: the global one). */
   readonly fetch?: (input: string, init?: RequestInit) => Promise<Response>;
+  /** A request without an answer after this long fails its check (default 60 s), so a hung service cannot hang the run. */
+  readonly timeoutMs?: number;
 }
 
 /** The service root of `baseUrl` (no trailing slash, no trailing `/api/rmos`); throws TypeError if not http(s). */
@@ -38,7 +40,8 @@ export function httpTarget(baseUrl: string, options: HttpTargetOptions = {}): Co
     fetch: (path, init = {}) => {
       const headers = new Headers(init.headers);
       if (options.token && !headers.has("authorization")) headers.set("authorization", `Bearer ${options.token}`);
-      return fetchFn(`${root}${path}`, { ...init, headers, redirect: "manual" });
+      const signal = init.signal ?? AbortSignal.timeout(options.timeoutMs ?? 60_000);
+      return fetchFn(`${root}${path}`, { ...init, headers, redirect: "manual", signal });
     },
   };
 }

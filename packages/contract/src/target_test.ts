@@ -9,6 +9,20 @@ test("serviceRoot takes the root, with or without /api/rmos, and refuses non-htt
   assert.throws(() => serviceRoot("ftp://h"), TypeError);
 });
 
+test("a request without an answer fails after the timeout instead of hanging", async () => {
+  const never = (_url: string, init?: RequestInit) =>
+    new Promise<Response>((_resolve, reject) =>
+      init?.signal?.addEventListener("abort", () => reject(init.signal?.reason)),
+    );
+  const target = httpTarget("http://h:1", { fetch: never, timeoutMs: 20 });
+  const keepAlive = setTimeout(() => {}, 5000); // AbortSignal.timeout's timer does not hold the event loop; a socket would
+  try {
+    await assert.rejects(target.fetch("/healthz"), { name: "TimeoutError" });
+  } finally {
+    clearTimeout(keepAlive);
+  }
+});
+
 test("the token is sent as a bearer credential; redirects are not followed", async () => {
   const seen: Array<{ url: string; auth: string | null; redirect: RequestInit["redirect"] }> = [];
   const fetch = async (url: string, init?: RequestInit) => {
