@@ -76,8 +76,11 @@ describe("rmos-contract", () => {
     for (let n = 1; n <= 9; n++) {
       assert.match(report, new RegExp(`^\\| ${n} \\| [^|]+ \\| (PASS|SKIPPED) \\| .+ \\|$`, "m"), `invariant ${n}`);
     }
-    assert.match(report, /\| 2 \| Hashes are true \| PASS \| .*run_[0-9A-Z]{26}.*feasibility_sha256 [0-9a-f]{12}/);
-    assert.match(report, /\| 3 \| Write-once \| PASS \| .*DELETE \/api\/rmos\/runs\/run_\w+ → 405/);
+    assert.match(
+      report,
+      /\| 2 \| Hashes are true — [^|]+ \| PASS \| .*run_[0-9A-Z]{26}.*feasibility_sha256 [0-9a-f]{12}/,
+    );
+    assert.match(report, /\| 3 \| Write-once — [^|]+ \| PASS \| .*DELETE \/api\/rmos\/runs\/run_\w+ → 405/);
     assert.match(report, /Result: \*\*PASS/);
   });
 
@@ -100,8 +103,11 @@ describe("rmos-contract", () => {
       assert.deepEqual(filesUnder(path.join(t.dataDir, "runs")), runFiles);
       const report = fs.readFileSync(path.join(dir, "report.md"), "utf8");
       assert.match(report, /Mode: read-only/);
-      assert.match(report, /\| 2 \| Hashes are true \| PASS \| \d+ hash\(es\) of \d+ existing run\(s\) recomputed/);
-      assert.match(report, /\| Idempotency-Key \| SKIPPED \| read-only: this check creates runs \|/);
+      assert.match(
+        report,
+        /\| 2 \| Hashes are true — [^|]+ \| PASS \| \d+ hash\(es\) of \d+ existing run\(s\) recomputed/,
+      );
+      assert.match(report, /\| Idempotency-Key — [^|]+ \| SKIPPED \| read-only: this check creates runs \|/);
     } finally {
       await proxy.close();
     }
@@ -117,7 +123,7 @@ describe("rmos-contract", () => {
       assert.equal(r.code, 1, r.stdout + r.stderr);
       assert.match(r.stdout, /^FAIL {2}invariant 3 — Write-once: DELETE .* status 204, expected 405/m);
       const report = fs.readFileSync(path.join(dir, "report.md"), "utf8");
-      assert.match(report, /\| 3 \| Write-once \| \*\*FAIL\*\* \| failed: DELETE .*status 204, expected 405/);
+      assert.match(report, /\| 3 \| Write-once — [^|]+ \| \*\*FAIL\*\* \| failed: DELETE .*status 204, expected 405/);
       assert.match(report, /Result: \*\*FAIL — 1 check\(s\) failed/);
       const junit = fs.readFileSync(path.join(dir, "junit.xml"), "utf8");
       assert.match(junit, /name="invariant 3 — Write-once" time="[\d.]+">\n {6}<failure message="DELETE/);

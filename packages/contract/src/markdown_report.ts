@@ -1,8 +1,9 @@
 /**
  * The report an auditor files: a Markdown page naming the installation, the mode, the
- * time and the tool's version, then one table row per SPEC governance invariant —
- * PASS, FAIL or SKIPPED, and the evidence (run ids, status codes, hashes; on a failure,
- * what was expected and what was answered) — then the other API rules the same way.
+ * time and the tool's version, then one table row per SPEC governance invariant — its
+ * name and what is checked; PASS, FAIL or SKIPPED; and the evidence (run ids, status
+ * codes, hashes; on a failure, what was expected and what was answered) — then the
+ * other API rules the same way.
  */
 import type { CheckResult } from "./check.js";
 import { type ContractReport, tally } from "./runner.js";
@@ -24,6 +25,11 @@ function evidenceOf(r: CheckResult): string {
   return parts.map(cell).join("<br>") || "—";
 }
 
+/** The invariant's or rule's name, and what is checked when the check says. */
+function what(r: CheckResult): string {
+  return r.check.statement ? `${cell(r.check.title)} — ${cell(r.check.statement)}` : cell(r.check.title);
+}
+
 /** The report as Markdown. */
 export function markdownReport(report: ContractReport): string {
   const t = tally(report);
@@ -43,15 +49,13 @@ export function markdownReport(report: ContractReport): string {
     "",
     "| # | invariant | result | evidence |",
     "|---|---|---|---|",
-    ...invariants.map(
-      (r) => `| ${r.check.invariant} | ${cell(r.check.title)} | ${OUTCOME[r.outcome]} | ${evidenceOf(r)} |`,
-    ),
+    ...invariants.map((r) => `| ${r.check.invariant} | ${what(r)} | ${OUTCOME[r.outcome]} | ${evidenceOf(r)} |`),
     "",
     "## Other API rules",
     "",
     "| rule | result | evidence |",
     "|---|---|---|",
-    ...rules.map((r) => `| ${cell(r.check.title)} | ${OUTCOME[r.outcome]} | ${evidenceOf(r)} |`),
+    ...rules.map((r) => `| ${what(r)} | ${OUTCOME[r.outcome]} | ${evidenceOf(r)} |`),
     "",
   ];
   return lines.join("\n");
