@@ -157,6 +157,22 @@ describe("rmos-contract", () => {
     assert.match(err.join(""), /GET \/healthz answered 404/);
   });
 
+  test("exit 2 when the service refuses the credentials, before any check runs", async () => {
+    const guarded = await startProxy(t.server.url, {
+      answer: (_m, p) =>
+        p.startsWith("/api/") ? { status: 401, headers: { "www-authenticate": "Bearer" }, body: "{}" } : undefined,
+    });
+    try {
+      const err: string[] = [];
+      const io = { env: { RMOS_TOKEN: "expired" }, out: () => {}, err: (s: string) => err.push(s) };
+      assert.equal(await main(["--base-url", guarded.url], io), 2);
+      assert.match(err.join(""), /GET \/api\/rmos\/runs answered 401: give a token/);
+      assert.deepEqual(guarded.seen, ["GET /healthz", "GET /api/rmos/runs?limit=1"]);
+    } finally {
+      await guarded.close();
+    }
+  });
+
   test("RMOS_BASE_URL from the environment, in process, with the reports", async () => {
     const out: string[] = [];
     const dir = path.join(scratch, "env");

@@ -1,6 +1,7 @@
 /**
  * `rmos-contract` as a function: parse the command line, make sure the service
- * answers (`GET /healthz`; otherwise exit 2 before any check), run the checks with a
+ * answers and takes the credentials (`GET /healthz`, then one `GET /runs`; otherwise
+ * exit 2 before any check), run the checks with a
  * progress line each, write the reports when asked, print a summary, and answer the
  * exit status (0 all passed, 1 a check failed, 2 unreachable or usage error). Output
  * goes through the given streams so that tests can run it in process.
@@ -29,6 +30,11 @@ async function reachable(target: ContractTarget): Promise<string | undefined> {
     const res = await target.fetch("/healthz", { signal: AbortSignal.timeout(15000) });
     await res.body?.cancel();
     if (res.status !== 200) return `GET /healthz answered ${res.status}: is this an RMOS Runs service?`;
+    const api = await target.fetch("/api/rmos/runs?limit=1", { signal: AbortSignal.timeout(15000) });
+    await api.body?.cancel();
+    if (api.status === 401 || api.status === 403) {
+      return `GET /api/rmos/runs answered ${api.status}: give a token (--token or RMOS_TOKEN) with role auditor (writer for the full run)`;
+    }
     return undefined;
   } catch (error) {
     const cause = error instanceof Error && error.cause instanceof Error ? `: ${error.cause.message}` : "";
