@@ -16,4 +16,4 @@ npm run --silent build
 
 echo "== tests (node:test under c8, coverage floor in .c8rc.json)"
 export LOG_LEVEL=silent
-npx c8 node --test --test-concurrency=2 dist/src dist/test
+npx c8 node --test --test-concurrency=2 dist/src dist/test dist/packages
