@@ -15,7 +15,7 @@ import type { FieldError, Problem } from "../contracts/problem.js";
 import { ProblemError } from "../contracts/problem.js";
 import { TimestampError } from "../contracts/time.js";
 import { PROBLEM_MEDIA_TYPE } from "../contracts/http.js";
-import type { KernelEnv } from "./plugin.js";
+import type { KernelEnv } from "./plugin_api/routes.js";
 
 const LOCATIONS: Record<string, FieldError["location"]> = {
   json: "body",

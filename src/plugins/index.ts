@@ -2,7 +2,7 @@
  * The explicit list of plugins, in load order. A team adding a plugin adds it here
  * (see docs/plugin-guide.md); RMOS_PLUGINS can narrow the list at start.
  */
-import type { Plugin } from "../kernel/plugin.js";
+import type { Plugin } from "../kernel/plugin_api/plugin.js";
 import { runsPlugin } from "./runs/mod.js";
 import { attachmentsPlugin } from "./attachments/mod.js";
 import { advisoryPlugin } from "./advisory/mod.js";

@@ -10,7 +10,7 @@ import path from "node:path";
 import { loadConfig } from "../kernel/config.js";
 import { createKernel, type Kernel } from "../kernel/kernel.js";
 import { createLogger } from "../kernel/logger.js";
-import type { Plugin } from "../kernel/plugin.js";
+import type { Plugin } from "../kernel/plugin_api/plugin.js";
 import { listen, type RunningServer } from "../kernel/server.js";
 import { ALL_PLUGINS } from "../plugins/index.js";
 

@@ -35,7 +35,7 @@ import {
 import type { ArtifactUpcaster } from "../../contracts/ports/artifact_upcaster.js";
 import { CorruptArtifactError, type RunStore, type StoredArtifact } from "../../contracts/ports/run_store.js";
 import { ProblemError, notFound } from "../../contracts/problem.js";
-import type { Logger } from "../../kernel/logger.js";
+import type { Logger } from "../../kernel/plugin_api/plugin.js";
 import { explanationInputOf } from "./explanation_input.js";
 import type { AdvisoryMetrics } from "./metrics.js";
 import { type CallPolicy, ProviderCallError, callWithRetry } from "./provider_call.js";
