@@ -10,7 +10,8 @@ import { ProblemError } from "../../contracts/problem.js";
 import type { KernelEnv, RouteRegistrar } from "../../kernel/plugin_api/routes.js";
 import { contentDigestOf, DigestClaimError, expectedSha256 } from "./content_digest.js";
 import { flowingChunks } from "./flowing_chunks.js";
-import { decideRange, ifNoneMatches, ifRangeAllows } from "./http_range.js";
+import { ifNoneMatches } from "../../contracts/etag.js";
+import { decideRange, ifRangeAllows } from "./http_range.js";
 import {
   getRunAttachmentRoute,
   listRunAttachmentsRoute,

@@ -2,19 +2,13 @@
  * The runs plugin's handlers: thin — take the validated input, call the service,
  * shape the response (Location, ETag, 304, raw stored bytes).
  */
+import { ifNoneMatches } from "../../contracts/etag.js";
 import { API_BASE } from "../../kernel/plugin_api/routes.js";
 import { ProblemError } from "../../contracts/problem.js";
 import type { RouteRegistrar } from "../../kernel/plugin_api/routes.js";
 import { IdempotencyGate } from "./idempotency.js";
 import { createRunRoute, getRunRoute, listRunsRoute, refusedRunRoutes, verifyRunRoute } from "./routes.js";
 import type { RunsService } from "./service.js";
-
-/** Whether an If-None-Match header matches the strong ETag `etag` (quoted). */
-export function ifNoneMatches(header: string | undefined, etag: string): boolean {
-  if (!header) return false;
-  if (header.trim() === "*") return true;
-  return header.split(",").some((t) => t.trim().replace(/^W\//, "") === etag);
-}
 
 /** Registers the runs routes with their handlers. */
 export function registerRunsRoutes(r: RouteRegistrar, service: RunsService): void {

@@ -8,7 +8,8 @@
  * `rmos schemas list-versions|migrate`.
  */
 import { ARTIFACT_UPCASTER } from "../../contracts/ports/artifact_upcaster.js";
-import { MIGRATION_REGISTRY, MigrationRegistry } from "../../contracts/ports/migration_registry.js";
+import { ArtifactMigrationRegistry } from "../../contracts/artifact_migration_registry.js";
+import { MIGRATION_REGISTRY } from "../../contracts/ports/migration_registry.js";
 import { RUN_STORE } from "../../contracts/ports/run_store.js";
 import { SCHEMA_MIGRATOR } from "../../contracts/ports/schema_migrator.js";
 import { bind, definePlugin } from "../../kernel/plugin_api/plugin.js";
@@ -24,7 +25,7 @@ export const schemaMigrationsPlugin = definePlugin({
   commands: [schemasCommand],
 
   init({ runs }) {
-    const registry = new MigrationRegistry();
+    const registry = new ArtifactMigrationRegistry();
     const migrator = new SchemaMigrationService({ registry, store: runs });
     return {
       provide: [

@@ -3,17 +3,11 @@
  * response (legacy bytes with ETag, 304, deprecation headers; the 410 is thrown by the
  * service as problem+json).
  */
+import { ifNoneMatches } from "../../contracts/etag.js";
 import { API_BASE } from "../../kernel/plugin_api/routes.js";
 import type { RouteRegistrar } from "../../kernel/plugin_api/routes.js";
 import { getRunV1Route, patchRunMetaGoneRoute } from "./routes.js";
 import type { LegacyRunsService } from "./service.js";
-
-/** Whether an If-None-Match header matches the strong ETag `etag` (quoted). */
-function ifNoneMatches(header: string | undefined, etag: string): boolean {
-  if (!header) return false;
-  if (header.trim() === "*") return true;
-  return header.split(",").some((t) => t.trim().replace(/^W\//, "") === etag);
-}
 
 /** Registers the v1-compat routes with their handlers. */
 export function registerV1Routes(r: RouteRegistrar, service: LegacyRunsService): void {

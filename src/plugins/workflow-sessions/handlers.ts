@@ -2,6 +2,7 @@
  * The workflow-sessions plugin's handlers: thin — take the validated input, read
  * If-Match / If-None-Match, call the service, shape the response (Location, ETag).
  */
+import { ifNoneMatches } from "../../contracts/etag.js";
 import { API_BASE } from "../../kernel/plugin_api/routes.js";
 import type { RouteRegistrar } from "../../kernel/plugin_api/routes.js";
 import { etagOf, matchedVersions } from "./if_match.js";
@@ -13,13 +14,6 @@ import {
   postSessionEventRoute,
 } from "./routes.js";
 import type { WorkflowSessionsService } from "./service.js";
-
-/** Whether an If-None-Match header matches the strong ETag `etag`. */
-function ifNoneMatches(header: string | undefined, etag: string): boolean {
-  if (!header) return false;
-  if (header.trim() === "*") return true;
-  return header.split(",").some((t) => t.trim().replace(/^W\//, "") === etag);
-}
 
 /** Registers the workflow-session routes with their handlers. */
 export function registerSessionRoutes(r: RouteRegistrar, service: WorkflowSessionsService): void {
