@@ -5,7 +5,6 @@
  * v1, schemas, diff) through `Plugin.commands`. Every command has `--help` and
  * `--json`. Exit codes: 0 success, 1 a check failed, 2 usage or configuration error.
  */
-import "reflect-metadata";
 import { parseCommandArgs, UsageError, writeJson } from "../kernel/plugin_api/args.js";
 import { ConfigError, loadConfig } from "../kernel/config.js";
 import type { CliCommand, CliIo } from "../kernel/plugin_api/cli.js";

@@ -3,7 +3,6 @@
  * `app.request()` tests) or listening on 127.0.0.1 with an ephemeral port (for
  * end-to-end tests). Not part of the service; used by tests and contract kits.
  */
-import "reflect-metadata";
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
