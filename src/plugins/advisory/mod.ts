@@ -39,13 +39,15 @@ export const advisoryPlugin = definePlugin({
     const config = ctx.readConfig(AdvisoryConfigSchema);
     const store = advisoryStorage(ctx.backend, ctx.config, ctx.logger);
     const metrics = new AdvisoryMetrics(ctx.metrics, () => store.stats());
+    const approval = selectApprovalPolicy(config.policy, policy);
+    const explainer = provider ?? rulesExplainer;
     verifiers.add(advisoryLinkVerifier(() => ({ runs, advisories: store })));
     const service = new AdvisoryService({
       store,
       runs,
       upcaster,
-      provider: provider ?? rulesExplainer,
-      policy: selectApprovalPolicy(config.policy, policy),
+      provider: explainer,
+      policy: approval,
       callPolicy: config.provider,
       metrics,
       logger: ctx.logger,
@@ -55,15 +57,8 @@ export const advisoryPlugin = definePlugin({
       routes: (r) => registerAdvisoryRoutes(r, service),
       async start() {
         const opened = await store.open();
-        ctx.logger.info(
-          {
-            ...opened,
-            policy: selectApprovalPolicy(config.policy, policy).name,
-            provider: (provider ?? rulesExplainer).id,
-            provider_call: config.provider,
-          },
-          "advisory store opened",
-        );
+        const described = { policy: approval.name, provider: explainer.id, provider_call: config.provider };
+        ctx.logger.info({ ...opened, ...described }, "advisory store opened");
       },
       close: () => store.close(),
     };
