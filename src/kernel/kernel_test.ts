@@ -4,9 +4,13 @@
  * metrics, health and readiness, route ordering, and the refusals that name a plugin.
  */
 import assert from "node:assert/strict";
+import fs from "node:fs";
+import os from "node:os";
+import path from "node:path";
 import { after, before, describe, test } from "node:test";
 import { createRoute, z } from "@hono/zod-openapi";
 import { jsonContent, problemResponses } from "../contracts/http.js";
+import { ALL_PLUGINS } from "../plugins/index.js";
 import { startTestKernel, type TestKernel } from "../testing/test_kernel.js";
 import { createKernel } from "./kernel.js";
 import { loadConfig } from "./config.js";
@@ -352,6 +356,16 @@ describe("the plugin shape: provides, consumes, init, start, close", () => {
     ]);
     assert.deepEqual(kernel.pluginNames, ["lazy"]);
     assert.equal(started, false);
+  });
+  test("every real plugin's init does no I/O: building the kernel creates no data directory", () => {
+    const dataDir = path.join(os.tmpdir(), `rmos-never-created-${process.pid}-${Date.now()}`);
+    const kernel = createKernel({
+      config: loadConfig({ LOG_LEVEL: "silent", RMOS_DATA_DIR: dataDir }),
+      plugins: ALL_PLUGINS,
+      logger: createLogger("silent", 2),
+    });
+    assert.ok(Object.keys((kernel.openApiDocument().paths as object) ?? {}).length > 10);
+    assert.equal(fs.existsSync(dataDir), false);
   });
   test("a provided token not declared in provides, and a declared one not provided, are refused", () => {
     const undeclared = definePlugin({ name: "undeclared", init: () => ({ provide: [bind(NUMBER, { n: 1 })] }) });
