@@ -3,7 +3,6 @@
  * bench/results.md. Not a test: numbers depend on the machine; targets are checked
  * as ratios to baselines measured in the same run. BENCH_QUICK=1 runs a small version.
  */
-import "reflect-metadata";
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";

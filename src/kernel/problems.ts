@@ -11,11 +11,12 @@ import type { Context } from "hono";
 import { HTTPException } from "hono/http-exception";
 import type { ZodError } from "zod";
 import { CanonicalJsonError } from "../contracts/jcs.js";
+import { encodeSegment } from "../contracts/json_pointer.js";
 import type { FieldError, Problem } from "../contracts/problem.js";
 import { ProblemError } from "../contracts/problem.js";
 import { TimestampError } from "../contracts/time.js";
 import { PROBLEM_MEDIA_TYPE } from "../contracts/http.js";
-import type { KernelEnv } from "./plugin.js";
+import type { KernelEnv } from "./plugin_api/routes.js";
 
 const LOCATIONS: Record<string, FieldError["location"]> = {
   json: "body",
@@ -28,7 +29,7 @@ const LOCATIONS: Record<string, FieldError["location"]> = {
 export function fieldErrors(error: ZodError, target: string): FieldError[] {
   const location = LOCATIONS[target] ?? "body";
   return error.issues.map((issue) => {
-    const segments = issue.path.map((p) => String(p).replace(/~/g, "~0").replace(/\//g, "~1"));
+    const segments = issue.path.map((p) => encodeSegment(String(p)));
     let message = issue.message;
     if (issue.code === "invalid_type" && /received undefined/.test(message)) message = "is required";
     else if (issue.code === "invalid_type" && /received null/.test(message)) message = "must not be null";

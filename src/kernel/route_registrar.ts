@@ -13,7 +13,7 @@ import type { RouteConfig } from "@hono/zod-openapi";
 import { bodyLimit } from "hono/body-limit";
 import { problemResponses } from "../contracts/http.js";
 import { ProblemError } from "../contracts/problem.js";
-import type { KernelApp, RouteRegistrar } from "./plugin.js";
+import type { KernelApp, RouteRegistrar } from "./plugin_api/routes.js";
 import { PluginLoadError } from "./plugin_order.js";
 
 interface CollectedRoute {

@@ -7,7 +7,7 @@
 import { createRoute, z } from "@hono/zod-openapi";
 import { jsonContent, problemResponses } from "../contracts/http.js";
 import { renderDocsPage } from "./docs_page.js";
-import type { KernelApp } from "./plugin.js";
+import type { KernelApp } from "./plugin_api/routes.js";
 
 export const ReadinessSchema = z
   .object({

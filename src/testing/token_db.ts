@@ -23,22 +23,22 @@ export interface TokenDb {
 }
 
 /** A migrated SQLite file in a fresh temp dir, and how to open more connections to it. */
-export function migratedTokenDb(): TokenDb {
+export async function migratedTokenDb(): Promise<TokenDb> {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), "rmos-tokens-"));
   const file = path.join(dir, "rmos.db");
-  const opened: Array<{ db: { close(): void } }> = [];
+  const opened: Array<{ close(): void }> = [];
   const first = openSqlite(file);
   opened.push(first);
-  applyMigrations(first, loadMigrations([{ plugin: TOKEN_MIGRATIONS_OWNER, dir: TOKEN_MIGRATIONS_SQLITE }]));
+  await applyMigrations(first, loadMigrations([{ plugin: TOKEN_MIGRATIONS_OWNER, dir: TOKEN_MIGRATIONS_SQLITE }]));
   return {
     file,
     open() {
       const database = openSqlite(file);
       opened.push(database);
-      return new SqliteTokenStore(database.db);
+      return new SqliteTokenStore(database.connection);
     },
     dispose() {
-      for (const d of opened) d.db.close();
+      for (const d of opened) d.close();
       fs.rmSync(dir, { recursive: true, force: true });
     },
   };

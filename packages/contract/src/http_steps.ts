@@ -6,7 +6,7 @@
  */
 import assert from "node:assert/strict";
 import type { CheckContext } from "./check.js";
-import { makeCreateBody } from "./create_body.js";
+import { makeCreateBody } from "../../../src/contracts/testing/create_body.js";
 
 /** The API's base path. */
 export const API = "/api/rmos";

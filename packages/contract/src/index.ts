@@ -8,7 +8,7 @@ export { CONTRACT_CHECKS } from "./catalog.js";
 export { type Check, type CheckContext, type CheckResult, checkLabel, type Outcome } from "./check.js";
 export { recomputeHashes } from "./checks/hashes_true.js";
 export { parseCliArgs, UsageError } from "./cli_args.js";
-export { makeCreateBody } from "./create_body.js";
+export { makeCreateBody } from "../../../src/contracts/testing/create_body.js";
 export { canonicalSha256, sha256Hex } from "./hashing.js";
 export { junitXml } from "./junit.js";
 export { main } from "./main.js";

@@ -36,4 +36,4 @@ export function makeArtifact(
 }
 
 /** A valid POST /runs body (the contract package's, so that the suite and the contract create the same runs). */
-export { makeCreateBody } from "../../../packages/contract/src/create_body.js";
+export { makeCreateBody } from "./create_body.js";

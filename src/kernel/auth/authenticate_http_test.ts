@@ -35,7 +35,7 @@ function rawGet(path: string, headers: string[]): Promise<{ status: number; head
 }
 
 before(async () => {
-  db = migratedTokenDb();
+  db = await migratedTokenDb();
   const store = db.open();
   token = (await issueToken(store, { name: "http", roles: ["auditor"], createdBy: "cli:t" })).token;
   const app = buildApp(createAuthMiddleware({ mode: "on", warnings: [] }, store), logSink().logger);

@@ -51,7 +51,7 @@ describe("authentication and roles on a small app", () => {
     });
 
   before(async () => {
-    db = migratedTokenDb();
+    db = await migratedTokenDb();
     store = db.open();
     key = await makeKey("k1", "ES256");
     jwks = await startJwksServer([key.jwk]);
@@ -263,7 +263,7 @@ describe("authentication and roles on a small app", () => {
 
 describe("requireRoles and modes", () => {
   test("RMOS_AUTH=off: every request is anonymous with every role; no credential needed", async () => {
-    const db = migratedTokenDb();
+    const db = await migratedTokenDb();
     try {
       const { logger } = logSink();
       const app = buildApp(createAuthMiddleware({ mode: "off", warnings: [] }, db.open()), logger);
@@ -282,7 +282,7 @@ describe("requireRoles and modes", () => {
   });
 
   test("an identity provider whose keys cannot be fetched: 503 problem, not 401", async () => {
-    const db = migratedTokenDb();
+    const db = await migratedTokenDb();
     const key = await makeKey("k9", "ES256");
     const jwks = await startJwksServer([key.jwk]);
     try {
@@ -311,7 +311,7 @@ describe("requireRoles and modes", () => {
   });
 
   test("with tokens only (no OIDC), a JWT is refused as an invalid token", async () => {
-    const db = migratedTokenDb();
+    const db = await migratedTokenDb();
     try {
       const app = buildApp(createAuthMiddleware(onConfig(), db.open()), logSink().logger);
       const res = await app.request("/metrics", { headers: { authorization: "Bearer eyJhbGciOiJFUzI1NiJ9.e30.c2ln" } });

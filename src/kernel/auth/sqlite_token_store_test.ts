@@ -11,7 +11,7 @@ import { openSqlite } from "../db/sqlite.js";
 import { SqliteTokenStore } from "./sqlite_token_store.js";
 
 tokenStoreContract("embedded (SQLite)", async () => {
-  const db = migratedTokenDb();
+  const db = await migratedTokenDb();
   return {
     store: db.open(),
     openAnother: async () => db.open(),
@@ -20,9 +20,9 @@ tokenStoreContract("embedded (SQLite)", async () => {
 });
 
 test("SQLite: a token row cannot be deleted, un-revoked or edited, even with raw SQL", async () => {
-  const handle = migratedTokenDb();
+  const handle = await migratedTokenDb();
   try {
-    const raw = openSqlite(handle.file).db;
+    const raw = openSqlite(handle.file).connection;
     try {
       const store = new SqliteTokenStore(raw);
       const record = sampleTokenRecord({ roles: ["auditor"] });
@@ -65,9 +65,9 @@ test("SQLite: a token row cannot be deleted, un-revoked or edited, even with raw
 });
 
 test("SQLite: an unknown role name in a row grants nothing", async () => {
-  const handle = migratedTokenDb();
+  const handle = await migratedTokenDb();
   try {
-    const raw = openSqlite(handle.file).db;
+    const raw = openSqlite(handle.file).connection;
     try {
       const record = sampleTokenRecord();
       raw

@@ -11,7 +11,7 @@ import { issueToken, TokenRequestError } from "./token_issuer.js";
 import { TokenVerifier } from "./token_verifier.js";
 
 test("a good token gives token:<name> with its roles; each bad one is refused with its reason", async () => {
-  const db = migratedTokenDb();
+  const db = await migratedTokenDb();
   try {
     const store = db.open();
     let now = new Date("2026-06-01T00:00:00.000Z");
@@ -55,7 +55,7 @@ test("a good token gives token:<name> with its roles; each bad one is refused wi
 });
 
 test("issueToken refuses a bad name or no roles, and stores only the digest", async () => {
-  const db = migratedTokenDb();
+  const db = await migratedTokenDb();
   try {
     const store = db.open();
     for (const name of ["", "-x", "a b", "x".repeat(65), "token:ci", "ci\n"]) {

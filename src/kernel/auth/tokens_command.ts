@@ -7,9 +7,9 @@
  * The command is built over an opener of the token store, so that it does not depend
  * on how the kernel binds the store.
  */
-import { parseCommandArgs, UsageError, writeJson } from "../../cli/args.js";
+import { parseCommandArgs, UsageError, writeJson } from "../plugin_api/args.js";
 import type { TokenStore, TokenSummary } from "../../contracts/ports/token_store.js";
-import type { CliCommand, CliIo, CliRunContext } from "../cli_command.js";
+import type { CliCommand, CliIo, CliRunContext } from "../plugin_api/cli.js";
 import { TOKEN_ID_PATTERN } from "./api_token.js";
 import { DurationError, parseDuration } from "./duration.js";
 import { OperatorNameError, operatorPrincipal } from "./operator.js";

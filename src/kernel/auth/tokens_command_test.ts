@@ -7,9 +7,9 @@
 import assert from "node:assert/strict";
 import { Writable } from "node:stream";
 import { after, before, describe, test } from "node:test";
-import { UsageError } from "../../cli/args.js";
+import { UsageError } from "../plugin_api/args.js";
 import { migratedTokenDb, type TokenDb } from "../../testing/token_db.js";
-import type { CliRunContext } from "../cli_command.js";
+import type { CliRunContext } from "../plugin_api/cli.js";
 import type { SqliteTokenStore } from "./sqlite_token_store.js";
 import { createTokensCommand } from "./tokens_command.js";
 import { TokenVerifier } from "./token_verifier.js";
@@ -50,8 +50,8 @@ describe("rmos tokens", () => {
     return { code, stdout: stdout.text, stderr: stderr.text };
   };
 
-  before(() => {
-    db = migratedTokenDb();
+  before(async () => {
+    db = await migratedTokenDb();
     store = db.open();
   });
   after(() => db.dispose());

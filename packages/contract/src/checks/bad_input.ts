@@ -6,7 +6,7 @@
  * refused, so nothing is created by a compliant service).
  */
 import type { Check } from "../check.js";
-import { makeCreateBody } from "../create_body.js";
+import { makeCreateBody } from "../../../../src/contracts/testing/create_body.js";
 import { API, expectProblem, get, post } from "../http_steps.js";
 
 /** The check of invariant 9. */

@@ -4,7 +4,7 @@
  */
 import assert from "node:assert/strict";
 import type { Check } from "../check.js";
-import { makeCreateBody } from "../create_body.js";
+import { makeCreateBody } from "../../../../src/contracts/testing/create_body.js";
 import { expectProblem, post } from "../http_steps.js";
 
 /** The consistency-rules check. */

@@ -8,7 +8,7 @@
  */
 import assert from "node:assert/strict";
 import type { Check, CheckContext } from "../check.js";
-import { makeCreateBody } from "../create_body.js";
+import { makeCreateBody } from "../../../../src/contracts/testing/create_body.js";
 import { canonicalSha256, sha256Hex } from "../hashing.js";
 import { createRun, expectProblem, pointersOf, post } from "../http_steps.js";
 

@@ -6,7 +6,7 @@
  */
 import assert from "node:assert/strict";
 import type { Check } from "../check.js";
-import { makeCreateBody } from "../create_body.js";
+import { makeCreateBody } from "../../../../src/contracts/testing/create_body.js";
 import { expectProblem, pointersOf, post } from "../http_steps.js";
 
 const RISK_LEVELS = ["GREEN", "YELLOW", "RED", "UNKNOWN", "ERROR"];

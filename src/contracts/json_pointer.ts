@@ -1,5 +1,6 @@
 /**
- * RFC 6901 JSON Pointers for the diff plugin. A pointer is either the empty string (the
+ * RFC 6901 JSON Pointers, the one module that writes and reads them (problem field
+ * errors, canonical-JSON error locations, diffs and patches, migration invariants). A pointer is either the empty string (the
  * whole document) or a sequence of "/"-prefixed reference tokens; inside a token "~" is
  * written "~0" and "/" is written "~1". This module encodes and decodes single tokens,
  * splits and joins whole pointers, and answers the one structural question the severity

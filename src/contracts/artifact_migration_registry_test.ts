@@ -8,15 +8,15 @@
 import assert from "node:assert/strict";
 import { describe, test } from "node:test";
 import fc from "fast-check";
+import { ArtifactMigrationRegistry as MigrationRegistry } from "./artifact_migration_registry.js";
 import {
   type ArtifactMigration,
   compareVersions,
-  MigrationRegistry,
   MigrationStepError,
   NoMigrationPathError,
   versionMatches,
-} from "./migration_registry.js";
-import type { StoredArtifact } from "./run_store.js";
+} from "./ports/migration_registry.js";
+import type { StoredArtifact } from "./ports/run_store.js";
 
 const HASH = "a".repeat(64);
 
