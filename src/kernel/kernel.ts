@@ -27,6 +27,7 @@ import {
   type Migration,
   type MigrationStatus,
 } from "./db/migrations.js";
+import { createRouteGuards } from "./http/route_guards.js";
 import type { Logger } from "./logger.js";
 import { createMetrics, type HttpMetrics } from "./metrics.js";
 import type { KernelApp, KernelEnv, Plugin, PluginContext } from "./plugin.js";
@@ -72,7 +73,7 @@ export class Kernel {
     this.container = globalContainer.createChildContainer();
     this.plugins = orderPlugins(options.plugins, options.config.plugins);
     this.app = new OpenAPIHono<KernelEnv>({ defaultHook: validationHook as never });
-    this.#routes = new RouteCollector(API_BASE, options.config.maxBodyBytes);
+    this.#routes = new RouteCollector(API_BASE, options.config.maxBodyBytes, createRouteGuards(options.config.limits));
 
     for (const plugin of this.plugins) {
       const ctx = this.#contextFor(plugin);
@@ -91,6 +92,7 @@ export class Kernel {
         body: await this.metrics.registry.metrics(),
       }),
       document: () => this.openApiDocument(),
+      storage: { dir: this.config.dataDir, minFreeBytes: this.config.limits.minFreeBytes },
     });
     for (const plugin of this.plugins) {
       plugin.routes?.(this.#routes.registrarFor(plugin.name), this.#contexts.get(plugin.name) as PluginContext);
