@@ -23,7 +23,7 @@ export interface ShapeViolation {
   readonly code: "too_deep" | "too_many_keys" | "array_too_long" | "string_too_long";
 }
 
-const escape = (segment: string) => segment.replace(/~/g, "~0").replace(/\//g, "~1");
+const pointerSegment = (segment: string) => segment.replace(/~/g, "~0").replace(/\//g, "~1");
 
 /** The first limit `value` exceeds, or undefined. */
 export function checkJsonShape(value: unknown, limits: JsonShapeLimits): ShapeViolation | undefined {
@@ -69,12 +69,12 @@ export function checkJsonShape(value: unknown, limits: JsonShapeLimits): ShapeVi
       const key = keys[i] as string;
       if (key.length > limits.maxString) {
         return {
-          pointer: `${item.pointer}/${escape(key.slice(0, 64))}`,
+          pointer: `${item.pointer}/${pointerSegment(key.slice(0, 64))}`,
           message: `a key is longer than ${limits.maxString} characters`,
           code: "string_too_long",
         };
       }
-      stack.push({ value: (v as Record<string, unknown>)[key], depth, pointer: `${item.pointer}/${escape(key)}` });
+      stack.push({ value: (v as Record<string, unknown>)[key], depth, pointer: `${item.pointer}/${pointerSegment(key)}` });
     }
   }
   return undefined;
