@@ -2,6 +2,8 @@
  * `npm run bench`: runs every benchmark, prints the tables and writes
  * bench/results.md. Not a test: numbers depend on the machine; targets are checked
  * as ratios to baselines measured in the same run. BENCH_QUICK=1 runs a small version.
+ * `--soak [--soak-seconds N] [--soak-rate R]` runs only the soak (bench/soak/) and
+ * writes its section into bench/results.md, replacing the previous soak section.
  */
 import "reflect-metadata";
 import fs from "node:fs";
@@ -15,7 +17,18 @@ process.env.LOG_LEVEL ??= "silent";
 const quick = process.env.BENCH_QUICK === "1";
 const workDir = fs.mkdtempSync(path.join(REPO_ROOT, "bench", ".work-"));
 const sections: BenchSection[] = [];
-const only = process.argv.slice(2);
+const args = process.argv.slice(2);
+/** The value of `--name N` (or `--name=N`), if given. */
+const numberArg = (name: string): number | undefined => {
+  const at = args.findIndex((a) => a === name || a.startsWith(`${name}=`));
+  if (at < 0) return undefined;
+  const raw = args[at]?.includes("=") ? args[at]?.split("=")[1] : args[at + 1];
+  const n = Number(raw);
+  if (!Number.isFinite(n) || n <= 0) throw new Error(`${name} needs a positive number, got ${raw}`);
+  return n;
+};
+const soak = args.includes("--soak");
+const only = args.filter((a, i) => !a.startsWith("--") && !args[i - 1]?.startsWith("--soak-"));
 const wants = (name: string) => only.length === 0 || only.includes(name);
 
 type Loader = () => Promise<BenchSection[]>;
@@ -30,26 +43,45 @@ const optional = async (name: string, load: Loader) => {
 };
 
 try {
-  await optional("runs", () =>
-    runRunsBench({ workDir: path.join(workDir, "runs"), storedRuns: quick ? 5_000 : 100_000, seconds: quick ? 2 : 5 }),
-  );
-  await optional("attachments", async () => {
-    const m = await import("./attachments/blob_bench.js" as string);
-    return [
-      await m.runAttachmentsBench({
-        sizeBytes: quick ? 64 * 2 ** 20 : 2 ** 30,
-        workDir: path.join(workDir, "attachments"),
+  if (soak) {
+    const { runSoakBench } = await import("./soak/soak_bench.js");
+    process.stderr.write("bench: soak…\n");
+    sections.push(
+      await runSoakBench({
+        workDir: path.join(workDir, "soak"),
+        seconds: numberArg("--soak-seconds") ?? 1200,
+        rate: numberArg("--soak-rate") ?? 50,
       }),
-    ];
-  });
-  await optional("diff", async () => {
-    const m = await import("./diff/diff_bench.js" as string);
-    return [await m.runDiffBench()];
-  });
-  await optional("v1-compat", async () => {
-    const m = await import("./v1-compat/import_bench.js" as string);
-    return [await m.runV1ImportBench({ count: quick ? 5_000 : 100_000, workDir: path.join(workDir, "v1") })];
-  });
+    );
+  }
+  if (!soak)
+    await optional("runs", () =>
+      runRunsBench({
+        workDir: path.join(workDir, "runs"),
+        storedRuns: quick ? 5_000 : 100_000,
+        seconds: quick ? 2 : 5,
+      }),
+    );
+  if (!soak)
+    await optional("attachments", async () => {
+      const m = await import("./attachments/blob_bench.js" as string);
+      return [
+        await m.runAttachmentsBench({
+          sizeBytes: quick ? 64 * 2 ** 20 : 2 ** 30,
+          workDir: path.join(workDir, "attachments"),
+        }),
+      ];
+    });
+  if (!soak)
+    await optional("diff", async () => {
+      const m = await import("./diff/diff_bench.js" as string);
+      return [await m.runDiffBench()];
+    });
+  if (!soak)
+    await optional("v1-compat", async () => {
+      const m = await import("./v1-compat/import_bench.js" as string);
+      return [await m.runV1ImportBench({ count: quick ? 5_000 : 100_000, workDir: path.join(workDir, "v1") })];
+    });
 } finally {
   fs.rmSync(workDir, { recursive: true, force: true });
 }
@@ -57,4 +89,11 @@ try {
 const machine = `${os.cpus().length} × ${os.cpus()[0]?.model ?? "cpu"}, ${Math.round(os.totalmem() / 2 ** 30)} GiB, Node ${process.version}`;
 const report = renderReport(sections, machine);
 process.stdout.write(`${report}\n`);
-if (!quick && only.length === 0) fs.writeFileSync(path.join(REPO_ROOT, "bench", "results.md"), report);
+const resultsFile = path.join(REPO_ROOT, "bench", "results.md");
+if (soak) {
+  // Only the soak's section is replaced (or appended); the other benchmarks' results stay.
+  const section = renderReport(sections, machine).split("\n## ").slice(1).join("\n## ");
+  const previous = fs.existsSync(resultsFile) ? fs.readFileSync(resultsFile, "utf8") : "# Benchmark results\n";
+  const kept = previous.split(/\n(?=## )/).filter((part) => !part.startsWith("## Soak"));
+  fs.writeFileSync(resultsFile, `${kept.join("\n").trimEnd()}\n\n## ${section.trimEnd()}\n_Soak run on ${machine}._\n`);
+} else if (!quick && only.length === 0) fs.writeFileSync(resultsFile, report);
