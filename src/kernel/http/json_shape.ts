@@ -74,7 +74,11 @@ export function checkJsonShape(value: unknown, limits: JsonShapeLimits): ShapeVi
           code: "string_too_long",
         };
       }
-      stack.push({ value: (v as Record<string, unknown>)[key], depth, pointer: `${item.pointer}/${pointerSegment(key)}` });
+      stack.push({
+        value: (v as Record<string, unknown>)[key],
+        depth,
+        pointer: `${item.pointer}/${pointerSegment(key)}`,
+      });
     }
   }
   return undefined;
