@@ -3,7 +3,8 @@
  * and an upload that meet ENOSPC answer 507 problem+json, leave no temp or partial file
  * and acknowledge nothing; /readyz says the storage is full meanwhile; once space
  * returns, both work again. SQLite on a full file system fails with SQLITE_FULL, which
- * the service answers 507 as well. Without the right to mount, the tests are skipped
+ * the service answers 507 as well — on the run index too, with a database that cannot
+ * grow (max_page_count). Without the right to mount, the tests are skipped
  * with a message saying why.
  */
 import assert from "node:assert/strict";
@@ -14,7 +15,7 @@ import { after, before, describe, test } from "node:test";
 import Database from "better-sqlite3";
 import { makeCreateBody } from "../../src/contracts/testing/artifacts.js";
 import { isStorageFull } from "../../src/kernel/fs/storage_full.js";
-import { startTestServer, tempDir } from "../../src/testing/test_kernel.js";
+import { startTestKernel, startTestServer, tempDir } from "../../src/testing/test_kernel.js";
 
 const SIZE = 8 * 1024 * 1024;
 
@@ -159,6 +160,47 @@ describe("a full disk", { skip }, () => {
     } finally {
       db.close();
       fs.rmSync(dbDir, { recursive: true, force: true });
+    }
+  });
+});
+
+describe("a full database", () => {
+  test("SQLITE_FULL on the run index: 507 problem+json, nothing acknowledged; writes work again once it has room", async () => {
+    const t = await startTestKernel();
+    try {
+      const db = t.kernel.database.db;
+      const pages = Number(db.pragma("page_count", { simple: true }));
+      db.pragma(`max_page_count = ${pages}`); // a database that cannot grow: SQLite answers SQLITE_FULL
+      let full: Response | undefined;
+      for (let i = 0; i < 500 && full === undefined; i++) {
+        const res = await t.request("runs", {
+          method: "POST",
+          headers: { "content-type": "application/json" },
+          body: JSON.stringify(makeCreateBody({ meta: { i, pad: "y".repeat(2000) } })),
+        });
+        if (res.status === 507) full = res;
+        else assert.equal(res.status, 201, `create ${i}: ${await res.text()}`);
+      }
+      assert.ok(full, "the index filled up");
+      assert.match(full.headers.get("content-type") ?? "", /problem\+json/);
+      assert.equal(((await full.json()) as { type: string }).type, "urn:rmos:problem:insufficient-storage");
+      assert.deepEqual(
+        filesNamed(t.dataDir, (n) => n.startsWith(".tmp-")),
+        [],
+        "no temp file left",
+      );
+
+      db.pragma("max_page_count = 1073741823");
+      const again = await t.request("runs", {
+        method: "POST",
+        headers: { "content-type": "application/json" },
+        body: JSON.stringify(makeCreateBody()),
+      });
+      assert.equal(again.status, 201, "a create once the database has room");
+      const runId = ((await again.json()) as { run_id: string }).run_id;
+      assert.equal((await t.request(`runs/${runId}`)).status, 200);
+    } finally {
+      await t.close();
     }
   });
 });
