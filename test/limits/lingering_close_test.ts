@@ -3,7 +3,8 @@
  * §9.6): 200 oversized POSTs through `fetch` and 200 through raw sockets that keep
  * writing, each must read a 413 problem+json — never EPIPE/ECONNRESET before the
  * answer. Bodies are declared with Content-Length (refused before a byte is read) and
- * sent chunked (refused once the limit is crossed).
+ * sent chunked (refused once the limit is crossed). The same for a 415 (wrong media
+ * type) and a 429 (over the rate), answered before a byte of the body is read.
  */
 import assert from "node:assert/strict";
 import net from "node:net";
@@ -60,7 +61,7 @@ function assertProblem413(status: number, contentType: string | null, body: stri
 }
 
 /** A raw HTTP/1.1 POST that keeps writing its body until the server stops reading; resolves with what it read. */
-function rawPost(port: number, chunked: boolean): Promise<string> {
+function rawPost(port: number, chunked: boolean, contentType = "application/json"): Promise<string> {
   return new Promise((resolve, reject) => {
     const socket = net.connect(port, "127.0.0.1");
     let received = "";
@@ -83,10 +84,11 @@ function rawPost(port: number, chunked: boolean): Promise<string> {
           return;
         }
       }
+      if (chunked && !socket.destroyed) socket.write("0\r\n\r\n");
     };
     socket.on("connect", () => {
       socket.write(
-        `POST /api/rmos/runs HTTP/1.1\r\nhost: 127.0.0.1\r\ncontent-type: application/json\r\n${
+        `POST /api/rmos/runs HTTP/1.1\r\nhost: 127.0.0.1\r\ncontent-type: ${contentType}\r\n${
           chunked ? "transfer-encoding: chunked" : `content-length: ${BODY}`
         }\r\n\r\n`,
       );
@@ -151,5 +153,33 @@ describe("oversized bodies are refused with a 413 the client reads", () => {
       assert.match(head, /connection: close/i, `raw #${i}: the server says it closes`);
     });
     assert.deepEqual(failures, []);
+  });
+});
+
+describe("other refusals before the body is read reach a client still sending", () => {
+  let other: Awaited<ReturnType<typeof startTestServer>>;
+  before(async () => {
+    // A body limit above the body, so that the media type (415) or the rate (429) refuses first.
+    other = await startTestServer({
+      env: { RMOS_RATE_LIMIT_PER_SECOND: "1", RMOS_RATE_LIMIT_BURST: "25", RMOS_LINGER_BYTES: String(1024 * 1024) },
+    });
+  });
+  after(() => other.close());
+
+  test("415 (wrong media type) and 429 (over the rate): 60 raw sockets", async () => {
+    const seen: number[] = [];
+    const failures = await pool(60, CONCURRENCY, async (i) => {
+      const text = await rawPost(other.server.port, false, "text/plain");
+      const [head = "", body = ""] = text.split("\r\n\r\n");
+      assert.match(head, /content-type: application\/problem\+json/i, `raw #${i}`);
+      assert.match(head, /connection: close/i, `raw #${i}`);
+      const status = Number(/^HTTP\/1\.1 (\d{3})/.exec(head)?.[1]);
+      assert.ok(status === 415 || status === 429, `raw #${i}: ${status}`);
+      assert.equal((JSON.parse(body) as { status: number }).status, status);
+      seen.push(status);
+    });
+    assert.deepEqual(failures, []);
+    assert.ok(seen.filter((st) => st === 415).length >= 25, "the burst: refused for the media type");
+    assert.ok(seen.filter((st) => st === 429).length >= 20, "past the burst: refused for the rate");
   });
 });
