@@ -29,7 +29,8 @@ const numberArg = (name: string): number | undefined => {
 };
 const soak = args.includes("--soak");
 const only = args.filter((a, i) => !a.startsWith("--") && !args[i - 1]?.startsWith("--soak-"));
-const wants = (name: string) => only.length === 0 || only.includes(name);
+/** Whether benchmark `name` runs: with `--soak`, none but the soak. */
+const wants = (name: string) => !soak && (only.length === 0 || only.includes(name));
 
 type Loader = () => Promise<BenchSection[]>;
 const optional = async (name: string, load: Loader) => {
@@ -54,34 +55,26 @@ try {
       }),
     );
   }
-  if (!soak)
-    await optional("runs", () =>
-      runRunsBench({
-        workDir: path.join(workDir, "runs"),
-        storedRuns: quick ? 5_000 : 100_000,
-        seconds: quick ? 2 : 5,
+  await optional("runs", () =>
+    runRunsBench({ workDir: path.join(workDir, "runs"), storedRuns: quick ? 5_000 : 100_000, seconds: quick ? 2 : 5 }),
+  );
+  await optional("attachments", async () => {
+    const m = await import("./attachments/blob_bench.js" as string);
+    return [
+      await m.runAttachmentsBench({
+        sizeBytes: quick ? 64 * 2 ** 20 : 2 ** 30,
+        workDir: path.join(workDir, "attachments"),
       }),
-    );
-  if (!soak)
-    await optional("attachments", async () => {
-      const m = await import("./attachments/blob_bench.js" as string);
-      return [
-        await m.runAttachmentsBench({
-          sizeBytes: quick ? 64 * 2 ** 20 : 2 ** 30,
-          workDir: path.join(workDir, "attachments"),
-        }),
-      ];
-    });
-  if (!soak)
-    await optional("diff", async () => {
-      const m = await import("./diff/diff_bench.js" as string);
-      return [await m.runDiffBench()];
-    });
-  if (!soak)
-    await optional("v1-compat", async () => {
-      const m = await import("./v1-compat/import_bench.js" as string);
-      return [await m.runV1ImportBench({ count: quick ? 5_000 : 100_000, workDir: path.join(workDir, "v1") })];
-    });
+    ];
+  });
+  await optional("diff", async () => {
+    const m = await import("./diff/diff_bench.js" as string);
+    return [await m.runDiffBench()];
+  });
+  await optional("v1-compat", async () => {
+    const m = await import("./v1-compat/import_bench.js" as string);
+    return [await m.runV1ImportBench({ count: quick ? 5_000 : 100_000, workDir: path.join(workDir, "v1") })];
+  });
 } finally {
   fs.rmSync(workDir, { recursive: true, force: true });
 }
@@ -92,8 +85,11 @@ process.stdout.write(`${report}\n`);
 const resultsFile = path.join(REPO_ROOT, "bench", "results.md");
 if (soak) {
   // Only the soak's section is replaced (or appended); the other benchmarks' results stay.
-  const section = renderReport(sections, machine).split("\n## ").slice(1).join("\n## ");
+  const section = report.split("\n## ").slice(1).join("\n## ");
   const previous = fs.existsSync(resultsFile) ? fs.readFileSync(resultsFile, "utf8") : "# Benchmark results\n";
   const kept = previous.split(/\n(?=## )/).filter((part) => !part.startsWith("## Soak"));
-  fs.writeFileSync(resultsFile, `${kept.join("\n").trimEnd()}\n\n## ${section.trimEnd()}\n_Soak run on ${machine}._\n`);
+  fs.writeFileSync(
+    resultsFile,
+    `${kept.join("\n").trimEnd()}\n\n## ${section.trimEnd()}\n\n_Soak run on ${new Date().toISOString()}, ${machine}._\n`,
+  );
 } else if (!quick && only.length === 0) fs.writeFileSync(resultsFile, report);
