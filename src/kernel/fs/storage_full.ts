@@ -1,6 +1,7 @@
 /**
  * Recognising a full storage and reporting free space. A write that meets a full file
- * system (ENOSPC, or EDQUOT for a quota) or a full SQLite database (SQLITE_FULL) is
+ * system (ENOSPC, or EDQUOT for a quota) or a full database (SQLITE_FULL; PostgreSQL's
+ * disk_full) is
  * answered 507 Insufficient Storage (src/kernel/problems.ts): the stores already remove
  * their temp files on failure and answer nothing before their data is durable, so a 507
  * means nothing was stored. `/readyz` reports the data directory's free space with
@@ -9,7 +10,11 @@
  */
 import fs from "node:fs";
 
-const FULL_CODES = new Set(["ENOSPC", "EDQUOT", "SQLITE_FULL"]);
+/**
+ * ENOSPC and EDQUOT from the file system; SQLITE_FULL from SQLite; 53100 (disk_full)
+ * from PostgreSQL, for the scale-out backend.
+ */
+const FULL_CODES = new Set(["ENOSPC", "EDQUOT", "SQLITE_FULL", "53100"]);
 
 /** Whether `error` (or an error it wraps, through `cause`) says the storage is full. */
 export function isStorageFull(error: unknown): boolean {
