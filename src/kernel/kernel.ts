@@ -27,6 +27,7 @@ import {
   type Migration,
   type MigrationStatus,
 } from "./db/migrations.js";
+import { createRouteGuards } from "./http/route_guards.js";
 import type { Logger } from "./logger.js";
 import { createMetrics, type HttpMetrics } from "./metrics.js";
 import { openApiMetadata } from "./openapi_metadata.js";
@@ -79,7 +80,7 @@ export class Kernel implements BootedKernel {
     this.#services.set(DATABASE, this.#database);
     this.plugins = orderPlugins(options.plugins, options.config.plugins, new Set([DATABASE]));
     this.app = new OpenAPIHono<KernelEnv>({ defaultHook: validationHook as never });
-    this.#routes = new RouteCollector(API_BASE, options.config.maxBodyBytes);
+    this.#routes = new RouteCollector(API_BASE, options.config.maxBodyBytes, createRouteGuards(options.config.limits));
 
     for (const plugin of this.plugins) this.#instances.set(plugin.name, this.#init(plugin));
     this.#initialised = true;
@@ -91,6 +92,7 @@ export class Kernel implements BootedKernel {
         body: await this.metrics.registry.metrics(),
       }),
       document: () => this.openApiDocument(),
+      storage: { dir: this.config.dataDir, minFreeBytes: this.config.limits.minFreeBytes },
     });
     for (const plugin of this.plugins) {
       this.#instances.get(plugin.name)?.routes?.(this.#routes.registrarFor(plugin.name));

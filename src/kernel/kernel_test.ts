@@ -190,7 +190,7 @@ describe("kernel HTTP behaviour", () => {
     assert.equal(ready.ok, true);
     assert.deepEqual(
       ready.checks.map((c) => c.name),
-      ["storage", "database", "migrations"],
+      ["storage", "database", "migrations", "storage-space"],
     );
     const metrics = await (await t.request("/metrics")).text();
     assert.match(metrics, /http_request_duration_seconds_bucket\{[^}]*route="\/api\/rmos\/things\/special"/);

@@ -3,8 +3,8 @@
  *
  * One validation hook (the `defaultHook` of the app) converts zod failures into a 400
  * with field-level `errors[]`; `handleError` maps thrown errors — ProblemError, Hono's
- * HTTPException (malformed JSON, 415), canonical-JSON and timestamp errors — to their
- * status, and anything unexpected to a 500 that reveals nothing internal but is
+ * HTTPException (malformed JSON, 415), canonical-JSON and timestamp errors, a full
+ * storage (ENOSPC, SQLITE_FULL → 507) — to their status, and anything unexpected to a 500 that reveals nothing internal but is
  * logged with the request id.
  */
 import type { Context } from "hono";
@@ -16,6 +16,7 @@ import type { FieldError, Problem } from "../contracts/problem.js";
 import { ProblemError } from "../contracts/problem.js";
 import { TimestampError } from "../contracts/time.js";
 import { PROBLEM_MEDIA_TYPE } from "../contracts/http.js";
+import { isStorageFull } from "./fs/storage_full.js";
 import type { KernelEnv } from "./plugin_api/routes.js";
 
 const LOCATIONS: Record<string, FieldError["location"]> = {
@@ -100,6 +101,15 @@ export function handleError(error: unknown, c: Context<KernelEnv>): Response {
     }
     const detail = status === 415 ? "send the body as application/json" : error.message || "request refused";
     return problemResponse(c, new ProblemError(status, detail).toProblem());
+  }
+  if (isStorageFull(error)) {
+    c.get("logger")?.error({ err: error }, "storage full: nothing stored");
+    return problemResponse(
+      c,
+      new ProblemError(507, "the storage is full: nothing was stored; retry once space is freed", {
+        slug: "insufficient-storage",
+      }).toProblem(),
+    );
   }
   c.get("logger")?.error({ err: error }, "unexpected error");
   return problemResponse(

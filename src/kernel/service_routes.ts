@@ -1,12 +1,13 @@
 /**
- * The kernel's own routes: `/healthz` (alive), `/readyz` (storage writable, database
- * reachable, migrations applied), `/metrics` (Prometheus text), `/openapi.json` and
+ * The kernel's own routes: `/healthz` (alive), `/readyz` (storage writable and not
+ * full, database reachable, migrations applied), `/metrics` (Prometheus text), `/openapi.json` and
  * `/docs` (a self-contained HTML reference of the API, so that it works offline —
  * workshops are not always online).
  */
 import { createRoute, z } from "@hono/zod-openapi";
 import { jsonContent, problemResponses } from "../contracts/http.js";
 import { renderDocsPage } from "./docs_page.js";
+import { storageSpaceCheck } from "./fs/storage_full.js";
 import type { KernelApp } from "./plugin_api/routes.js";
 
 export const ReadinessSchema = z
@@ -21,6 +22,8 @@ interface ServiceDeps {
   readiness(): Promise<Readiness>;
   metricsText(): Promise<{ contentType: string; body: string }>;
   document(): Record<string, unknown>;
+  /** The data directory and the free space below which /readyz reports the storage full. */
+  storage?: { readonly dir: string; readonly minFreeBytes: number };
 }
 
 /** Mounts the service routes on `app`. */
@@ -56,7 +59,9 @@ export function mountServiceRoutes(app: KernelApp, deps: ServiceDeps): void {
       },
     }),
     async (c) => {
-      const r = await deps.readiness();
+      const base = await deps.readiness();
+      const space = deps.storage ? await storageSpaceCheck(deps.storage.dir, deps.storage.minFreeBytes) : undefined;
+      const r = space ? { ok: base.ok && space.ok, checks: [...base.checks, space] } : base;
       return r.ok ? c.json(r, 200) : c.json(r, 503);
     },
   );

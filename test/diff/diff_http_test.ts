@@ -345,7 +345,8 @@ describe("GET /runs/diff", () => {
     assert.ok(operation);
     assert.equal(operation.operationId, "diffRuns");
     assert.deepEqual(operation.tags, ["diff"]);
-    assert.deepEqual(Object.keys(operation.responses).sort(), ["200", "400", "404", "500"]);
+    // 414 and 429 are the kernel's request limits; 503 its cap on costly operations (docs/operations.md, Limits).
+    assert.deepEqual(Object.keys(operation.responses).sort(), ["200", "400", "404", "414", "429", "500", "503"]);
     assert.deepEqual(
       operation.parameters.map((p) => [p.name, p.in, p.required]),
       [
