@@ -3,8 +3,9 @@
  * at `/ui`). A surface answers every request under its prefix and reaches the service
  * only through `api`, which dispatches a request into the service's own HTTP app in
  * process — the same routes, roles, validation and errors as a client over the network.
- * The kernel mounts every registered surface (src/kernel/web_surfaces.ts); a plugin
- * adds its surface to the registry bound to {@link WEB_SURFACES}.
+ * The kernel binds one registry to {@link WEB_SURFACES} and mounts every surface in it
+ * after the API's routes (src/kernel/web_surfaces.ts); a plugin consumes the token and
+ * adds its surface in `init`.
  */
 import { token } from "../token.js";
 
@@ -40,4 +41,5 @@ export class WebSurfaceRegistry {
   }
 }
 
+/** The kernel's registry of web surfaces (provided by the kernel, consumed by plugins). */
 export const WEB_SURFACES = token<WebSurfaceRegistry>("WebSurfaces");

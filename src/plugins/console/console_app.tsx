@@ -10,7 +10,7 @@ import { Hono } from "hono";
 import { bodyLimit } from "hono/body-limit";
 import type { ApiDispatch } from "../../contracts/ports/web_surfaces.js";
 import { ADVISORY_ID_PATTERN, RUN_ID_PATTERN, SESSION_ID_PATTERN, SHA256_PATTERN } from "../../contracts/ids.js";
-import type { Logger } from "../../kernel/logger.js";
+import type { Logger } from "../../kernel/plugin_api/plugin.js";
 import { ApiClient, ApiProblemError, isMissingRoute } from "./api_client.js";
 import { CONSOLE_CSS } from "./console_css.js";
 import { CONSOLE_JS } from "./console_js.js";

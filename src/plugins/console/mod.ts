@@ -1,12 +1,14 @@
 /**
- * The console plugin: the auditor console at `/ui` (SPEC "Auditor console"). It adds a
- * web surface (src/contracts/ports/web_surfaces.ts) whose pages read and write only
- * through the service's own API, dispatched in process with the signed-in person's
- * credential. Its settings are RMOS_CONSOLE_SECRET and RMOS_CONSOLE_SESSION_SECONDS
- * (config.ts); the session key is loaded when the service starts.
+ * The console plugin: the auditor console at `/ui` (SPEC "Auditor console"). It consumes
+ * only the kernel's web-surface registry (src/contracts/ports/web_surfaces.ts) and adds
+ * one surface to it, whose pages read and write only through the service's own API,
+ * dispatched in process with the signed-in person's credential. Its settings are
+ * RMOS_CONSOLE_SECRET and RMOS_CONSOLE_SESSION_SECONDS (config.ts); `init` does no I/O,
+ * `start` loads the session key (from the secret, or the key file under the data
+ * directory, created once).
  */
-import { WEB_SURFACES, WebSurfaceRegistry } from "../../contracts/ports/web_surfaces.js";
-import type { Plugin } from "../../kernel/plugin.js";
+import { WEB_SURFACES } from "../../contracts/ports/web_surfaces.js";
+import { definePlugin } from "../../kernel/plugin_api/plugin.js";
 import { ConsoleConfigSchema } from "./config.js";
 import { createConsoleApp } from "./console_app.js";
 import { loadSessionKey } from "./session_key.js";
@@ -15,35 +17,32 @@ import { loadSessionKey } from "./session_key.js";
 export const CONSOLE_PREFIX = "/ui";
 
 /** The console plugin (see the module comment). */
-export const consolePlugin: Plugin = {
+export const consolePlugin = definePlugin({
   name: "console",
-  dependsOn: [],
+  consumes: { surfaces: WEB_SURFACES },
 
-  register(ctx) {
+  init({ surfaces }, ctx) {
     const config = ctx.readConfig(ConsoleConfigSchema);
+    const load = () => loadSessionKey({ secret: config.RMOS_CONSOLE_SECRET, dataDir: ctx.config.dataDir });
     let key: Buffer | undefined;
     const app = createConsoleApp({
       key: () => {
-        key ??= loadSessionKey({ secret: config.RMOS_CONSOLE_SECRET, dataDir: ctx.config.dataDir }).key;
+        key ??= load().key;
         return key;
       },
       ttlSeconds: config.RMOS_CONSOLE_SESSION_SECONDS,
       logger: ctx.logger,
     });
-    let registry = ctx.resolveOptional(WEB_SURFACES);
-    if (!registry) {
-      registry = new WebSurfaceRegistry();
-      ctx.provide(WEB_SURFACES, registry);
-    }
-    registry.add({ prefix: CONSOLE_PREFIX, fetch: async (request, api) => app.fetch(request, { api }) });
+    surfaces.add({ prefix: CONSOLE_PREFIX, fetch: async (request, api) => app.fetch(request, { api }) });
+    return {
+      async start() {
+        const loaded = load();
+        key = loaded.key;
+        ctx.logger.info(
+          { session_key: loaded.source, session_seconds: config.RMOS_CONSOLE_SESSION_SECONDS },
+          "console ready at /ui/",
+        );
+      },
+    };
   },
-
-  async onReady(ctx) {
-    const config = ctx.readConfig(ConsoleConfigSchema);
-    const { source } = loadSessionKey({ secret: config.RMOS_CONSOLE_SECRET, dataDir: ctx.config.dataDir });
-    ctx.logger.info(
-      { session_key: source, session_seconds: config.RMOS_CONSOLE_SESSION_SECONDS },
-      "console ready at /ui/",
-    );
-  },
-};
+});
