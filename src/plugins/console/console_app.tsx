@@ -15,6 +15,7 @@ import { ApiClient, ApiProblemError, isMissingRoute } from "./api_client.js";
 import { CONSOLE_CSS } from "./console_css.js";
 import { CONSOLE_JS } from "./console_js.js";
 import { checkReceipt, parseCheckpoint, type Receipt } from "./receipt_check.js";
+import { scanReviewQueue } from "./review_queue.js";
 import { safeConsolePath } from "./safe_redirect.js";
 import { securityHeaders } from "./security_headers.js";
 import { type SessionEnv, sessions } from "./session_cookie.js";
@@ -27,7 +28,7 @@ import { renderDocument, type Viewer } from "./views/layout.js";
 import { type LogState, LogPage } from "./views/log_page.js";
 import { LoginPage } from "./views/login_page.js";
 import type { ReceiptState } from "./views/receipt_view.js";
-import { AdvisoryPage, type PendingItem, ReviewsPage } from "./views/reviews_page.js";
+import { AdvisoryPage, ReviewsPage } from "./views/reviews_page.js";
 import { type RunAdvisory, type RunArtifact, RunPage, type VerifyResult } from "./views/run_page.js";
 import { RUN_FILTERS, type RunSummary, RunsPage } from "./views/runs_page.js";
 import { type SessionEvent, SessionPage, SessionsPage, type WorkflowSession } from "./views/sessions_page.js";
@@ -49,8 +50,6 @@ interface RunLink {
   readonly review: { readonly state: string };
 }
 
-/** Runs scanned per page of the review queue. */
-const QUEUE_RUNS_PER_PAGE = 25;
 /** An id no asset has: reviewing it tells whether the credential may review at all (see canReview). */
 const PROBE_ASSET_ID = "adv_00000000000000000000000000";
 
@@ -316,34 +315,13 @@ export function createConsoleApp(options: ConsoleAppOptions): Hono<ConsoleEnv> {
   app.get("/ui/reviews", async (c) => {
     const api = apiOf(c);
     const cursor = c.req.query("cursor");
-    const runs = await api.need<{ items: RunSummary[]; next_cursor: string | null }>("/runs", {
-      limit: String(QUEUE_RUNS_PER_PAGE),
-      ...(cursor ? { cursor } : {}),
-    });
-    const perRun = await Promise.all(
-      runs.items.map(async (run) => {
-        const links = await api.get<{ items: RunLink[] }>(`/runs/${run.run_id}/advisories`);
-        if (!links.ok) return [];
-        const pending = links.data.items.filter((i) => i.review.state === "PENDING");
-        const found = await Promise.all(
-          pending.map(async (i) => {
-            const asset = await api.get<AdvisoryAsset>(`/advisories/${i.link.advisory_id}`);
-            return asset.ok && asset.data.review.state === "PENDING"
-              ? [{ runId: run.run_id, kind: i.link.kind, asset: asset.data }]
-              : [];
-          }),
-        );
-        return found.flat();
-      }),
-    );
-    const items: PendingItem[] = perRun.flat();
+    const queue = await scanReviewQueue(api, cursor);
     return page(
       c,
       <ReviewsPage
         viewer={viewerOf(c)}
-        items={items}
-        scannedRuns={runs.items.length}
-        nextHref={runs.next_cursor ? `/ui/reviews?cursor=${encodeURIComponent(runs.next_cursor)}` : null}
+        queue={queue}
+        nextHref={queue.nextCursor ? `/ui/reviews?cursor=${encodeURIComponent(queue.nextCursor)}` : null}
         canReview={await canReview(api)}
         flash={flashOf(c)}
         path={cursor ? `/ui/reviews?cursor=${encodeURIComponent(cursor)}` : "/ui/reviews"}

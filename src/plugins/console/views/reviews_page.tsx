@@ -1,24 +1,20 @@
 /**
  * The review queue: the advisory assets still pending a decision, found among the
- * runs' advisories (newest runs first, one page of runs at a time), each with its text
- * and — for a viewer who may review — the approve / reject form. A form to open any
- * asset by id covers assets linked to no run.
+ * runs' advisories (newest runs first; see review_queue.ts for how far one page
+ * scans), each once with every run that links it, its text and — for a viewer who may
+ * review — the approve / reject form. The page says how many runs it scanned and how
+ * many links it could not read. A form to open any asset by id covers assets linked
+ * to no run.
  */
+import type { QueuePage } from "../review_queue.js";
 import { type AdvisoryAsset, AdvisoryView } from "./advisory_view.js";
 import { Notice } from "./components.js";
 import { Layout, type Viewer } from "./layout.js";
 
-export interface PendingItem {
-  readonly runId: string;
-  readonly kind: string;
-  readonly asset: AdvisoryAsset;
-}
-
 /** The review queue. */
 export function ReviewsPage(props: {
   viewer: Viewer;
-  items: readonly PendingItem[];
-  scannedRuns: number;
+  queue: QueuePage;
   nextHref: string | null;
   canReview: boolean;
   flash: string | null;
@@ -27,7 +23,12 @@ export function ReviewsPage(props: {
   return (
     <Layout title="Reviews" section="reviews" viewer={props.viewer}>
       <h1>Reviews</h1>
-      <p class="lead">{`Advisory assets waiting for a decision, among the advisories of the ${props.scannedRuns} most recent run(s) on this page.`}</p>
+      <p class="lead">{`Advisory assets waiting for a decision, among the advisories of the ${props.queue.scannedRuns} ${props.path === "/ui/reviews" ? "most recent" : "next older"} run(s) scanned for this page.`}</p>
+      {props.queue.unreadable > 0 ? (
+        <Notice tone="warn">
+          <p>{`${props.queue.unreadable} advisory link(s) could not be read; this page may be missing items.`}</p>
+        </Notice>
+      ) : null}
       {props.flash ? (
         <Notice tone="ok" role="status">
           <p>{props.flash}</p>
@@ -38,19 +39,24 @@ export function ReviewsPage(props: {
           <p>Your credential does not hold the reviewer role: you see the queue but cannot approve or reject.</p>
         </Notice>
       ) : null}
-      {props.items.length === 0 ? (
+      {props.queue.items.length === 0 ? (
         <p class="empty">
           Nothing is waiting for review among these runs. Explanations of GREEN runs are approved automatically; others
           appear here.
         </p>
       ) : (
-        props.items.map((item) => (
+        props.queue.items.map((item) => (
           <div>
             <p>
-              For run{" "}
-              <a href={`/ui/runs/${encodeURIComponent(item.runId)}#advisories`}>
-                <code>{item.runId}</code>
-              </a>
+              {item.runIds.length === 1 ? "For run " : "For runs "}
+              {item.runIds.map((runId, i) => (
+                <>
+                  {i > 0 ? ", " : null}
+                  <a href={`/ui/runs/${encodeURIComponent(runId)}#advisories`}>
+                    <code>{runId}</code>
+                  </a>
+                </>
+              ))}
             </p>
             <AdvisoryView
               asset={item.asset}
