@@ -8,9 +8,20 @@
  * segments before parameters — so that `/runs/diff` is not taken for a run id whatever
  * the plugin order. Once mounted, the registrar is sealed: a route added after start
  * is refused with the plugin's name.
+ *
+ * Every route declares who may call it where it is defined: its roles
+ * (`...operationRoles(ROLES_FOR.write)`, which puts `security` and `x-rmos-roles` into
+ * the OpenAPI operation) or `PUBLIC_OPERATION` (`security: []`). A route with neither
+ * — or an empty or unknown role list — is refused at registration, so a new plugin's
+ * route cannot forget; the declared roles are enforced by `requireRoles` placed after
+ * the request-target and rate limits and before the body is read or validated.
  */
 import type { RouteConfig } from "@hono/zod-openapi";
+import type { MiddlewareHandler } from "hono";
 import { bodyLimit } from "hono/body-limit";
+import { ROLES_EXTENSION } from "./auth/openapi_security.js";
+import { requireRoles } from "./auth/require_roles.js";
+import { isRole, type Role } from "./auth/roles.js";
 import { problemResponses } from "../contracts/http.js";
 import { ProblemError } from "../contracts/problem.js";
 import type { RouteGuards } from "./http/route_guards.js";
@@ -21,6 +32,32 @@ interface CollectedRoute {
   readonly plugin: string;
   readonly route: RouteConfig;
   readonly handler: unknown;
+  /** The roles any one of which allows the call; undefined for a public route. */
+  readonly roles: readonly Role[] | undefined;
+}
+
+/**
+ * The roles `route` declares (undefined when it is public); throws PluginLoadError,
+ * naming the plugin and operation, when it declares neither, both, or a bad list.
+ */
+export function declaredRoles(plugin: string, route: RouteConfig): Role[] | undefined {
+  const name = `plugin "${plugin}": operation ${route.operationId ?? `${route.method} ${route.path}`}`;
+  const roles = (route as unknown as Record<string, unknown>)[ROLES_EXTENSION];
+  const security = route.security;
+  const isPublic = Array.isArray(security) && security.length === 0;
+  if (isPublic) {
+    if (roles !== undefined) throw new PluginLoadError(`${name} is public (security: []) but also lists roles`);
+    return undefined;
+  }
+  if (roles === undefined) {
+    throw new PluginLoadError(
+      `${name} declares no roles: spread operationRoles(ROLES_FOR.read | write | review | admin) into createRoute, or PUBLIC_OPERATION`,
+    );
+  }
+  if (!Array.isArray(roles) || roles.length === 0 || !roles.every(isRole)) {
+    throw new PluginLoadError(`${name}: ${ROLES_EXTENSION} must be a non-empty list of roles`);
+  }
+  return [...roles];
 }
 
 function hasJsonBody(route: RouteConfig): boolean {
@@ -70,8 +107,9 @@ export class RouteCollector {
         }
         const owner = this.#operationIds.get(id);
         if (owner) throw new PluginLoadError(`plugin "${plugin}": operationId ${id} is already used by "${owner}"`);
+        const roles = declaredRoles(plugin, route);
         this.#operationIds.set(id, plugin);
-        this.#routes.push({ plugin, route, handler });
+        this.#routes.push({ plugin, route, handler, roles });
       },
     };
   }
@@ -80,9 +118,13 @@ export class RouteCollector {
   mount(app: KernelApp): void {
     this.#sealed = true;
     const ordered = [...this.#routes].sort((x, y) => compareRoutePaths(x.route.path, y.route.path));
-    for (const { route, handler } of ordered) {
+    for (const { route, handler, roles } of ordered) {
       const json = hasJsonBody(route);
-      const extra = problemResponses(...(json ? [413, 415, 500] : [500]), ...(this.guards?.statuses(route) ?? []));
+      const extra = problemResponses(
+        ...(roles ? [401, 403] : []),
+        ...(json ? [413, 415, 500] : [500]),
+        ...(this.guards?.statuses(route) ?? []),
+      );
       const limit = bodyLimit({
         maxSize: this.maxBodyBytes,
         onError: () => {
@@ -91,7 +133,10 @@ export class RouteCollector {
           });
         },
       });
-      const guarded = this.guards ? this.guards.chain(route, json ? limit : undefined) : json ? [limit] : [];
+      const authorize = roles ? [requireRoles(roles) as unknown as MiddlewareHandler] : [];
+      const guarded = this.guards
+        ? this.guards.chain(route, json ? limit : undefined, authorize)
+        : [...authorize, ...(json ? [limit] : [])];
       const middleware = [...guarded, ...(route.middleware ? [route.middleware].flat() : [])];
       const full: RouteConfig = {
         ...route,

@@ -1083,6 +1083,24 @@ export interface operations {
                     "text/plain": string;
                 };
             };
+            /** @description No credential, or one that is malformed, unknown, expired or revoked (RMOS_AUTH=on); WWW-Authenticate: Bearer says which. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The credential is valid but holds none of the operation's roles (x-rmos-roles), or a review rule refuses it. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
             /** @description Unexpected server error (logged with the request id). */
             500: {
                 headers: {
@@ -1126,6 +1144,24 @@ export interface operations {
             };
             /** @description Malformed request: invalid JSON, a field or parameter that fails validation. */
             400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No credential, or one that is malformed, unknown, expired or revoked (RMOS_AUTH=on); WWW-Authenticate: Bearer says which. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The credential is valid but holds none of the operation's roles (x-rmos-roles), or a review rule refuses it. */
+            403: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -1200,6 +1236,24 @@ export interface operations {
             };
             /** @description Malformed request: invalid JSON, a field or parameter that fails validation. */
             400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No credential, or one that is malformed, unknown, expired or revoked (RMOS_AUTH=on); WWW-Authenticate: Bearer says which. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The credential is valid but holds none of the operation's roles (x-rmos-roles), or a review rule refuses it. */
+            403: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -1328,6 +1382,24 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description No credential, or one that is malformed, unknown, expired or revoked (RMOS_AUTH=on); WWW-Authenticate: Bearer says which. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The credential is valid but holds none of the operation's roles (x-rmos-roles), or a review rule refuses it. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
             /** @description The body is larger than the configured limit. */
             413: {
                 headers: {
@@ -1410,6 +1482,24 @@ export interface operations {
             };
             /** @description Malformed request: invalid JSON, a field or parameter that fails validation. */
             400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No credential, or one that is malformed, unknown, expired or revoked (RMOS_AUTH=on); WWW-Authenticate: Bearer says which. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The credential is valid but holds none of the operation's roles (x-rmos-roles), or a review rule refuses it. */
+            403: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -1524,6 +1614,24 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description No credential, or one that is malformed, unknown, expired or revoked (RMOS_AUTH=on); WWW-Authenticate: Bearer says which. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The credential is valid but holds none of the operation's roles (x-rmos-roles), or a review rule refuses it. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
             /** @description URI Too Long */
             414: {
                 headers: {
@@ -1581,6 +1689,24 @@ export interface operations {
             };
             /** @description Malformed request: invalid JSON, a field or parameter that fails validation. */
             400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No credential, or one that is malformed, unknown, expired or revoked (RMOS_AUTH=on); WWW-Authenticate: Bearer says which. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The credential is valid but holds none of the operation's roles (x-rmos-roles), or a review rule refuses it. */
+            403: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -1685,6 +1811,24 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description No credential, or one that is malformed, unknown, expired or revoked (RMOS_AUTH=on); WWW-Authenticate: Bearer says which. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The credential is valid but holds none of the operation's roles (x-rmos-roles), or a review rule refuses it. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
             /** @description No such resource. */
             404: {
                 headers: {
@@ -1759,6 +1903,24 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description No credential, or one that is malformed, unknown, expired or revoked (RMOS_AUTH=on); WWW-Authenticate: Bearer says which. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The credential is valid but holds none of the operation's roles (x-rmos-roles), or a review rule refuses it. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
             /** @description URI Too Long */
             414: {
                 headers: {
@@ -1812,6 +1974,24 @@ export interface operations {
             };
             /** @description Malformed request: invalid JSON, a field or parameter that fails validation. */
             400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No credential, or one that is malformed, unknown, expired or revoked (RMOS_AUTH=on); WWW-Authenticate: Bearer says which. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The credential is valid but holds none of the operation's roles (x-rmos-roles), or a review rule refuses it. */
+            403: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -1948,6 +2128,24 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description No credential, or one that is malformed, unknown, expired or revoked (RMOS_AUTH=on); WWW-Authenticate: Bearer says which. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The credential is valid but holds none of the operation's roles (x-rmos-roles), or a review rule refuses it. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
             /** @description No such resource. */
             404: {
                 headers: {
@@ -2026,6 +2224,24 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description No credential, or one that is malformed, unknown, expired or revoked (RMOS_AUTH=on); WWW-Authenticate: Bearer says which. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The credential is valid but holds none of the operation's roles (x-rmos-roles), or a review rule refuses it. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
             /** @description No such resource. */
             404: {
                 headers: {
@@ -2077,6 +2293,24 @@ export interface operations {
         responses: {
             /** @description Malformed request: invalid JSON, a field or parameter that fails validation. */
             400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No credential, or one that is malformed, unknown, expired or revoked (RMOS_AUTH=on); WWW-Authenticate: Bearer says which. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The credential is valid but holds none of the operation's roles (x-rmos-roles), or a review rule refuses it. */
+            403: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -2151,6 +2385,24 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description No credential, or one that is malformed, unknown, expired or revoked (RMOS_AUTH=on); WWW-Authenticate: Bearer says which. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The credential is valid but holds none of the operation's roles (x-rmos-roles), or a review rule refuses it. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
             /** @description The method is not allowed on this resource. */
             405: {
                 headers: {
@@ -2211,6 +2463,24 @@ export interface operations {
         responses: {
             /** @description Malformed request: invalid JSON, a field or parameter that fails validation. */
             400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No credential, or one that is malformed, unknown, expired or revoked (RMOS_AUTH=on); WWW-Authenticate: Bearer says which. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The credential is valid but holds none of the operation's roles (x-rmos-roles), or a review rule refuses it. */
+            403: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -2287,6 +2557,24 @@ export interface operations {
             };
             /** @description Malformed request: invalid JSON, a field or parameter that fails validation. */
             400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No credential, or one that is malformed, unknown, expired or revoked (RMOS_AUTH=on); WWW-Authenticate: Bearer says which. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The credential is valid but holds none of the operation's roles (x-rmos-roles), or a review rule refuses it. */
+            403: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -2374,6 +2662,24 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description No credential, or one that is malformed, unknown, expired or revoked (RMOS_AUTH=on); WWW-Authenticate: Bearer says which. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The credential is valid but holds none of the operation's roles (x-rmos-roles), or a review rule refuses it. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
             /** @description No such resource. */
             404: {
                 headers: {
@@ -2434,6 +2740,24 @@ export interface operations {
             };
             /** @description Malformed request: invalid JSON, a field or parameter that fails validation. */
             400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No credential, or one that is malformed, unknown, expired or revoked (RMOS_AUTH=on); WWW-Authenticate: Bearer says which. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The credential is valid but holds none of the operation's roles (x-rmos-roles), or a review rule refuses it. */
+            403: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -2517,6 +2841,24 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description No credential, or one that is malformed, unknown, expired or revoked (RMOS_AUTH=on); WWW-Authenticate: Bearer says which. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The credential is valid but holds none of the operation's roles (x-rmos-roles), or a review rule refuses it. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
             /** @description No such resource. */
             404: {
                 headers: {
@@ -2581,6 +2923,24 @@ export interface operations {
             };
             /** @description Malformed request: invalid JSON, a field or parameter that fails validation. */
             400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No credential, or one that is malformed, unknown, expired or revoked (RMOS_AUTH=on); WWW-Authenticate: Bearer says which. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The credential is valid but holds none of the operation's roles (x-rmos-roles), or a review rule refuses it. */
+            403: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -2704,6 +3064,24 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description No credential, or one that is malformed, unknown, expired or revoked (RMOS_AUTH=on); WWW-Authenticate: Bearer says which. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The credential is valid but holds none of the operation's roles (x-rmos-roles), or a review rule refuses it. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
             /** @description No such resource. */
             404: {
                 headers: {
@@ -2807,6 +3185,24 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description No credential, or one that is malformed, unknown, expired or revoked (RMOS_AUTH=on); WWW-Authenticate: Bearer says which. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The credential is valid but holds none of the operation's roles (x-rmos-roles), or a review rule refuses it. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
             /** @description No such resource. */
             404: {
                 headers: {
@@ -2867,6 +3263,24 @@ export interface operations {
             };
             /** @description Malformed request: invalid JSON, a field or parameter that fails validation. */
             400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No credential, or one that is malformed, unknown, expired or revoked (RMOS_AUTH=on); WWW-Authenticate: Bearer says which. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The credential is valid but holds none of the operation's roles (x-rmos-roles), or a review rule refuses it. */
+            403: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -2977,6 +3391,24 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description No credential, or one that is malformed, unknown, expired or revoked (RMOS_AUTH=on); WWW-Authenticate: Bearer says which. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The credential is valid but holds none of the operation's roles (x-rmos-roles), or a review rule refuses it. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
             /** @description No such resource. */
             404: {
                 headers: {
@@ -3046,6 +3478,24 @@ export interface operations {
             };
             /** @description Malformed request: invalid JSON, a field or parameter that fails validation. */
             400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No credential, or one that is malformed, unknown, expired or revoked (RMOS_AUTH=on); WWW-Authenticate: Bearer says which. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The credential is valid but holds none of the operation's roles (x-rmos-roles), or a review rule refuses it. */
+            403: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -3174,6 +3624,24 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description No credential, or one that is malformed, unknown, expired or revoked (RMOS_AUTH=on); WWW-Authenticate: Bearer says which. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The credential is valid but holds none of the operation's roles (x-rmos-roles), or a review rule refuses it. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
             /** @description No such resource. */
             404: {
                 headers: {
@@ -3252,6 +3720,24 @@ export interface operations {
             };
             /** @description Malformed request: invalid JSON, a field or parameter that fails validation. */
             400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No credential, or one that is malformed, unknown, expired or revoked (RMOS_AUTH=on); WWW-Authenticate: Bearer says which. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The credential is valid but holds none of the operation's roles (x-rmos-roles), or a review rule refuses it. */
+            403: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -3363,6 +3849,24 @@ export interface operations {
             };
             /** @description Malformed request: invalid JSON, a field or parameter that fails validation. */
             400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No credential, or one that is malformed, unknown, expired or revoked (RMOS_AUTH=on); WWW-Authenticate: Bearer says which. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The credential is valid but holds none of the operation's roles (x-rmos-roles), or a review rule refuses it. */
+            403: {
                 headers: {
                     [name: string]: unknown;
                 };
