@@ -634,6 +634,8 @@ export interface components {
             changes: string[];
             checksum_before: components["schemas"]["Sha256"];
             checksum_after: components["schemas"]["Sha256"];
+            /** @description The principal that ran the migration (an API caller or a `cli:` operator). */
+            applied_by?: string;
         };
         CreateRunRequest: {
             mode: string;
@@ -743,6 +745,8 @@ export interface components {
             version: number;
             created_at_utc: components["schemas"]["UtcTimestamp"];
             updated_at_utc: components["schemas"]["UtcTimestamp"];
+            /** @description The principal that created the session (`anonymous` when authentication is off). */
+            created_by: string;
         };
         /** @example wfs_01JD0Q3ZK9N8M6T5R4P3Q2W1X0 */
         SessionId: string;
@@ -926,7 +930,8 @@ export interface components {
         };
         ReviewRequest: {
             decision: components["schemas"]["ReviewDecision"];
-            reviewer_id: string;
+            /** @description Optional: the reviewer is the principal of the credential; when given it must equal it (else 403). With RMOS_AUTH=off it is required and recorded as given. */
+            reviewer_id?: string;
             note?: string;
         };
         AdvisoryLink: {
@@ -977,6 +982,8 @@ export interface components {
             at: components["schemas"]["UtcTimestamp"];
             /** @description The session's version after this event. */
             version: number;
+            /** @description The principal that posted the event (`anonymous` when authentication is off). */
+            created_by: string;
         };
         AttachmentVerifyReport: {
             ok: boolean;
