@@ -22,10 +22,12 @@ export const REDACTED_PATHS: readonly string[] = [
   "req.headers.cookie",
 ];
 
+/** The options of every logger of the service: level, base fields, redaction. */
+export function loggerOptions(level: string): pino.LoggerOptions {
+  return { level, base: { service: "rmos-runs" }, redact: { paths: [...REDACTED_PATHS], censor: "[redacted]" } };
+}
+
 /** A logger at `level`, writing to file descriptor `fd` (1 = stdout, 2 = stderr). */
 export function createLogger(level: string, fd: 1 | 2 = 1): Logger {
-  return pino(
-    { level, base: { service: "rmos-runs" }, redact: { paths: [...REDACTED_PATHS], censor: "[redacted]" } },
-    pino.destination({ fd, sync: false }),
-  );
+  return pino(loggerOptions(level), pino.destination({ fd, sync: false }));
 }
