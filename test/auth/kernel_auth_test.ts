@@ -154,7 +154,10 @@ describe("authentication before the route guards", () => {
     );
     try {
       const get = (name: string) =>
-        fetch(`${k.t.baseUrl}/runs`, k.as(name)).then(async (r) => (await r.arrayBuffer(), r.status));
+        fetch(`${k.t.baseUrl}/runs`, k.as(name)).then(async (r) => {
+          await r.arrayBuffer();
+          return r.status;
+        });
       assert.deepEqual([await get("a"), await get("a"), await get("a")], [200, 200, 429]);
       assert.deepEqual([await get("b"), await get("b")], [200, 200], "b is not limited by a's requests");
     } finally {

@@ -143,7 +143,9 @@ export const refusedRunRoutes = (["put", "patch", "delete"] as const).map((metho
     method,
     path: "/runs/{run_id}",
     operationId: `${method}RunRefused`,
-    ...operationRoles(ROLES_FOR.write),
+    // A refusal by contract that changes nothing: every role gets the same answer (and a
+    // read-only compliance run with an auditor token can check it).
+    ...operationRoles(ROLES_FOR.read),
     tags: [TAG],
     summary: `${method.toUpperCase()} is refused: artifacts are write-once`,
     description:

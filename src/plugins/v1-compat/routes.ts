@@ -75,7 +75,9 @@ export const patchRunMetaGoneRoute = createRoute({
   method: "patch",
   path: "/runs/{run_id}/meta",
   operationId: "patchRunMetaGone",
-  ...operationRoles(ROLES_FOR.write),
+  // A refusal by contract that changes nothing: every role gets the same answer (and a
+  // read-only compliance run with an auditor token can check it).
+  ...operationRoles(ROLES_FOR.read),
   tags: [TAG],
   summary: "Gone: artifacts are immutable; add context with advisories",
   description:
