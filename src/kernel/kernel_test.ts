@@ -307,8 +307,9 @@ describe("kernel refusals at build time", () => {
     );
     assert.throws(
       () => build([forgetful({ security: [], "x-rmos-roles": ["writer"] })]),
-      /operation openDoor is public \(security: \[\]\) but also lists roles/,
+      /operation openDoor is marked public \(security: \[\]\): only the kernel's probes are public/,
     );
+    assert.throws(() => build([forgetful({ security: [] })]), /is marked public/);
     // Declaring security without roles is not enough either: the roles are what is enforced.
     assert.throws(() => build([forgetful({ security: [{ bearerAuth: [] }] })]), /declares no roles/);
   });

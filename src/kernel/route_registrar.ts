@@ -11,10 +11,11 @@
  *
  * Every route declares who may call it where it is defined: its roles
  * (`...operationRoles(ROLES_FOR.write)`, which puts `security` and `x-rmos-roles` into
- * the OpenAPI operation) or `PUBLIC_OPERATION` (`security: []`). A route with neither
- * — or an empty or unknown role list — is refused at registration, so a new plugin's
- * route cannot forget; the declared roles are enforced by `requireRoles` placed after
- * the request-target and rate limits and before the body is read or validated.
+ * the OpenAPI operation). A route without roles — or with an empty or unknown role
+ * list, or marked public (`security: []`: only the kernel's own probes are public) — is
+ * refused at registration, so a new plugin's route cannot forget; the declared roles
+ * are enforced by `requireRoles` placed after the request-target and rate limits and
+ * before the body is read or validated.
  */
 import type { RouteConfig } from "@hono/zod-openapi";
 import type { MiddlewareHandler } from "hono";
@@ -32,26 +33,26 @@ interface CollectedRoute {
   readonly plugin: string;
   readonly route: RouteConfig;
   readonly handler: unknown;
-  /** The roles any one of which allows the call; undefined for a public route. */
-  readonly roles: readonly Role[] | undefined;
+  /** The roles any one of which allows the call. */
+  readonly roles: readonly Role[];
 }
 
 /**
- * The roles `route` declares (undefined when it is public); throws PluginLoadError,
- * naming the plugin and operation, when it declares neither, both, or a bad list.
+ * The roles `route` declares; throws PluginLoadError, naming the plugin and operation,
+ * when it declares none, a bad list, or marks itself public.
  */
-export function declaredRoles(plugin: string, route: RouteConfig): Role[] | undefined {
+export function declaredRoles(plugin: string, route: RouteConfig): Role[] {
   const name = `plugin "${plugin}": operation ${route.operationId ?? `${route.method} ${route.path}`}`;
   const roles = (route as unknown as Record<string, unknown>)[ROLES_EXTENSION];
   const security = route.security;
-  const isPublic = Array.isArray(security) && security.length === 0;
-  if (isPublic) {
-    if (roles !== undefined) throw new PluginLoadError(`${name} is public (security: []) but also lists roles`);
-    return undefined;
+  if (Array.isArray(security) && security.length === 0) {
+    throw new PluginLoadError(
+      `${name} is marked public (security: []): only the kernel's probes are public; declare its roles (ROLES_FOR.read for a read)`,
+    );
   }
   if (roles === undefined) {
     throw new PluginLoadError(
-      `${name} declares no roles: spread operationRoles(ROLES_FOR.read | write | review | admin) into createRoute, or PUBLIC_OPERATION`,
+      `${name} declares no roles: spread operationRoles(ROLES_FOR.read | write | review | admin) into createRoute`,
     );
   }
   if (!Array.isArray(roles) || roles.length === 0 || !roles.every(isRole)) {
@@ -121,7 +122,8 @@ export class RouteCollector {
     for (const { route, handler, roles } of ordered) {
       const json = hasJsonBody(route);
       const extra = problemResponses(
-        ...(roles ? [401, 403] : []),
+        401,
+        403,
         ...(json ? [413, 415, 500] : [500]),
         ...(this.guards?.statuses(route) ?? []),
       );
@@ -133,7 +135,7 @@ export class RouteCollector {
           });
         },
       });
-      const authorize = roles ? [requireRoles(roles) as unknown as MiddlewareHandler] : [];
+      const authorize = [requireRoles(roles) as unknown as MiddlewareHandler];
       const guarded = this.guards
         ? this.guards.chain(route, json ? limit : undefined, authorize)
         : [...authorize, ...(json ? [limit] : [])];

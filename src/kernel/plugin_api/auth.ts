@@ -1,8 +1,8 @@
 /**
  * What a plugin uses of authentication, in one import: the roles a route declares
- * where it is defined (`...operationRoles(ROLES_FOR.write)` in `createRoute`, or
- * `PUBLIC_OPERATION` for one that needs no credential — the kernel refuses to mount a
- * route with neither and enforces the roles before the request is validated), the
+ * where it is defined (`...operationRoles(ROLES_FOR.write)` in `createRoute` — the
+ * kernel refuses to mount a route without roles, or one marked public, and enforces
+ * the roles before the request is validated), the
  * request's principal (`principalOf(c)`, whose `id` is recorded as `created_by`), and
  * the two review rules (the reviewer is the principal; four eyes). The
  * implementations stay in src/kernel/auth; plugins import them only from here.
@@ -11,7 +11,7 @@ import type { Context } from "hono";
 import type { Principal } from "../auth/principal.js";
 import type { KernelEnv } from "./routes.js";
 
-export { operationRoles, PUBLIC_OPERATION } from "../auth/openapi_security.js";
+export { operationRoles } from "../auth/openapi_security.js";
 export type { Principal } from "../auth/principal.js";
 export { assertFourEyes, type ReviewSubject, reviewerFor } from "../auth/review_rules.js";
 export { ROLES_FOR, type Role } from "../auth/roles.js";
