@@ -9,6 +9,12 @@
  * configured backend, and calls each plugin's `start` in load order; `close()` calls
  * `close` in reverse order and closes the database. Services live in a plain map from
  * token to value (see docs/design.md): plugins never see it.
+ *
+ * Authentication (src/kernel/auth, docs/auth.md) is the kernel's own: the token store
+ * is bound under TOKEN_STORE with its migrations run by the same runner, the
+ * authentication middleware runs right after the request context and before every
+ * route guard (so rate limits count per principal), and every route's roles are
+ * enforced by the route collector.
  */
 import fs from "node:fs";
 import path from "node:path";
@@ -17,6 +23,12 @@ import type { z } from "@hono/zod-openapi";
 import { ProblemError } from "../contracts/problem.js";
 import { DATABASE, type Database } from "../contracts/ports/database.js";
 import { WEB_SURFACES, WebSurfaceRegistry } from "../contracts/ports/web_surfaces.js";
+import { TOKEN_STORE, type TokenStore } from "../contracts/ports/token_store.js";
+import { type AuthSetupOptions, createAuthMiddleware } from "./auth/auth_setup.js";
+import { type AuthEnv, isPublicRequest } from "./auth/authenticate.js";
+import { JwksError } from "./auth/jwks_source.js";
+import { BEARER_SCHEME_NAME, bearerSecurityScheme } from "./auth/openapi_security.js";
+import { tokenMigrationsFor, tokenStoreFor } from "./auth/token_storage.js";
 import type { Token } from "../contracts/token.js";
 import { ConfigError, describeIssues, type AppConfig } from "./config.js";
 import { databaseFor, type KernelDatabase } from "./db/database_for.js";
@@ -28,6 +40,7 @@ import {
   type Migration,
   type MigrationStatus,
 } from "./db/migrations.js";
+import type { MiddlewareHandler } from "hono";
 import { createRouteGuards } from "./http/route_guards.js";
 import type { Logger } from "./logger.js";
 import { createMetrics, type HttpMetrics } from "./metrics.js";
@@ -50,6 +63,8 @@ export interface KernelOptions {
   readonly logger: Logger;
   /** Collect process metrics (CPU, memory, GC) too; on for `rmos serve`. */
   readonly processMetrics?: boolean;
+  /** Tuning of authentication (remote key set timings, the clock), for tests. */
+  readonly auth?: AuthSetupOptions;
 }
 
 export interface StartOptions {
@@ -69,6 +84,10 @@ export class Kernel implements BootedKernel {
   readonly #services = new Map<Token<unknown>, unknown>();
   readonly #instances = new Map<string, PluginInstance>();
   readonly #routes: RouteCollector;
+  readonly #tokenStore: TokenStore;
+  readonly #surfaces: WebSurfaceRegistry;
+  readonly #authOptions: AuthSetupOptions;
+  #authenticate: MiddlewareHandler<AuthEnv> | undefined;
   #initialised = false;
   #migrations: Migration[] | undefined;
   #started: Plugin[] = [];
@@ -80,16 +99,26 @@ export class Kernel implements BootedKernel {
     this.#database = databaseFor(options.config);
     this.database = this.#database;
     this.#services.set(DATABASE, this.#database);
+    this.#tokenStore = tokenStoreFor(this.#database);
+    this.#services.set(TOKEN_STORE, this.#tokenStore);
+    this.#authOptions = options.auth ?? {};
     // Hook (console): the kernel's registry of non-API pages (web_surfaces.ts); plugins consume it.
-    const surfaces = new WebSurfaceRegistry();
-    this.#services.set(WEB_SURFACES, surfaces);
-    this.plugins = orderPlugins(options.plugins, options.config.plugins, new Set([DATABASE, WEB_SURFACES]));
+    this.#surfaces = new WebSurfaceRegistry();
+    this.#services.set(WEB_SURFACES, this.#surfaces);
+    this.plugins = orderPlugins(
+      options.plugins,
+      options.config.plugins,
+      new Set([DATABASE, TOKEN_STORE, WEB_SURFACES]),
+    );
     this.app = new OpenAPIHono<KernelEnv>({ defaultHook: validationHook as never });
+    this.app.openAPIRegistry.registerComponent("securitySchemes", BEARER_SCHEME_NAME, bearerSecurityScheme);
     this.#routes = new RouteCollector(API_BASE, options.config.maxBodyBytes, createRouteGuards(options.config.limits));
 
     for (const plugin of this.plugins) this.#instances.set(plugin.name, this.#init(plugin));
     this.#initialised = true;
     this.app.use("*", requestContext(this.logger, this.metrics));
+    // Authentication before any route guard: the rate limit keys by the principal it sets.
+    this.app.use("*", (c, next) => this.#authMiddleware()(c as never, next));
     mountServiceRoutes(this.app, {
       readiness: () => this.readiness(),
       metricsText: async () => ({
@@ -103,7 +132,7 @@ export class Kernel implements BootedKernel {
       this.#instances.get(plugin.name)?.routes?.(this.#routes.registrarFor(plugin.name));
     }
     this.#routes.mount(this.app);
-    mountWebSurfaces(this.app, surfaces);
+    mountWebSurfaces(this.app, this.#surfaces);
     this.app.notFound((c) => {
       const allowed = this.#routes.allowedMethods(c.req.path);
       if (allowed.length > 0) {
@@ -118,6 +147,24 @@ export class Kernel implements BootedKernel {
       return problemResponse(c, new ProblemError(404, `no route for ${c.req.method} ${c.req.path}`).toProblem());
     });
     this.app.onError(handleError);
+  }
+
+  /**
+   * The authentication middleware, built on first use (a JWKS file is read then; `start`
+   * builds it first so that a bad key file stops the start).
+   */
+  #authMiddleware(): MiddlewareHandler<AuthEnv> {
+    if (!this.#authenticate) {
+      try {
+        // A web surface (the console) signs its people in itself and calls the API with their credential.
+        const isPublic = (method: string, path: string) => isPublicRequest(method, path) || this.#surfaces.owns(path);
+        this.#authenticate = createAuthMiddleware(this.config.auth, this.#tokenStore, this.#authOptions, isPublic);
+      } catch (error) {
+        if (error instanceof JwksError) throw new ConfigError(error.message);
+        throw error;
+      }
+    }
+    return this.#authenticate;
   }
 
   /** Resolves `plugin`'s dependencies, runs its `init` and binds what it provides. */
@@ -206,15 +253,16 @@ export class Kernel implements BootedKernel {
   /** The SQL migrations of every loaded plugin for the configured backend, in load order. */
   migrations(): Migration[] {
     const kind = this.#database.kind;
-    this.#migrations ??= loadMigrations(
-      this.plugins
+    this.#migrations ??= loadMigrations([
+      ...tokenMigrationsFor(kind),
+      ...this.plugins
         .filter((p) => p.migrations)
         .map((p) => {
           const dir = p.migrations?.[kind];
           if (!dir) throw new ConfigError(`plugin "${p.name}" has no SQL migrations for a ${kind} database`);
           return { plugin: p.name, dir };
         }),
-    );
+    ]);
     return this.#migrations;
   }
 
@@ -239,6 +287,8 @@ export class Kernel implements BootedKernel {
 
   /** Opens the database, applies or checks migrations, and starts every plugin. */
   async start(options: StartOptions = {}): Promise<void> {
+    this.#authMiddleware();
+    for (const warning of this.config.auth.warnings) this.logger.warn({ auth: this.config.auth.mode }, warning);
     await this.openDatabase();
     if (options.migrate ?? this.config.autoMigrate) {
       for (const m of await this.migrate()) {

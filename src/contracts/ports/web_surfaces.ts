@@ -35,6 +35,15 @@ export class WebSurfaceRegistry {
     this.#surfaces.push(surface);
   }
 
+  /**
+   * Whether `path` is a surface's: its prefix or below it. The kernel's authentication
+   * lets these through (a surface signs its people in itself and calls the API with
+   * their credential, which the API checks as any other).
+   */
+  owns(path: string): boolean {
+    return this.#surfaces.some((s) => path === s.prefix || path.startsWith(`${s.prefix}/`));
+  }
+
   /** Every surface, in the order added. */
   list(): readonly WebSurface[] {
     return [...this.#surfaces];

@@ -34,16 +34,21 @@ export function createJwtVerifier(config: AuthConfig, options: AuthSetupOptions 
   });
 }
 
-/** The authentication middleware for `config`, checking tokens against `store`. */
+/**
+ * The authentication middleware for `config`, checking tokens against `store`;
+ * `isPublic` (default: the kernel's probes) says which requests need no credential.
+ */
 export function createAuthMiddleware(
   config: AuthConfig,
   store: TokenStore,
   options: AuthSetupOptions = {},
+  isPublic?: (method: string, path: string) => boolean,
 ): MiddlewareHandler<AuthEnv> {
   const jwt = createJwtVerifier(config, options);
   return authenticate({
     mode: config.mode,
     tokens: new TokenVerifier(store, options.now),
     ...(jwt ? { jwt } : {}),
+    ...(isPublic ? { isPublic } : {}),
   });
 }

@@ -12,6 +12,7 @@ import { APPROVAL_POLICY } from "../../contracts/ports/advisory_approval_policy.
 import { EXPLANATION_PROVIDER } from "../../contracts/ports/advisory_explanation_provider.js";
 import { ADVISORY_STORE } from "../../contracts/ports/advisory_store.js";
 import { ARTIFACT_UPCASTER } from "../../contracts/ports/artifact_upcaster.js";
+import { DATABASE } from "../../contracts/ports/database.js";
 import { RUN_STORE } from "../../contracts/ports/run_store.js";
 import { RUN_VERIFIERS } from "../../contracts/ports/run_verifiers.js";
 import { bind, definePlugin, late, optional } from "../../kernel/plugin_api/plugin.js";
@@ -19,6 +20,7 @@ import { selectApprovalPolicy } from "./approval_policies.js";
 import { AdvisoryConfigSchema } from "./config.js";
 import { registerAdvisoryRoutes } from "./handlers.js";
 import { advisoryLinkVerifier } from "./link_verifier.js";
+import { LinkedRuns } from "./linked_runs.js";
 import { AdvisoryMetrics } from "./metrics.js";
 import { rulesExplainer } from "./rules_explainer.js";
 import { AdvisoryService } from "./service.js";
@@ -27,7 +29,12 @@ import { advisoryStorage } from "./storage.js";
 export const advisoryPlugin = definePlugin({
   name: "advisory",
   provides: [ADVISORY_STORE],
+  migrations: {
+    sqlite: new URL("./migrations/sqlite/", import.meta.url),
+    postgres: new URL("./migrations/postgres/", import.meta.url),
+  },
   consumes: {
+    db: DATABASE,
     runs: RUN_STORE,
     verifiers: RUN_VERIFIERS,
     upcaster: late(ARTIFACT_UPCASTER),
@@ -35,7 +42,7 @@ export const advisoryPlugin = definePlugin({
     provider: optional(EXPLANATION_PROVIDER),
   },
 
-  init({ runs, verifiers, upcaster, policy, provider }, ctx) {
+  init({ db, runs, verifiers, upcaster, policy, provider }, ctx) {
     const config = ctx.readConfig(AdvisoryConfigSchema);
     const store = advisoryStorage(ctx.backend, ctx.config, ctx.logger);
     const metrics = new AdvisoryMetrics(ctx.metrics, () => store.stats());
@@ -45,6 +52,7 @@ export const advisoryPlugin = definePlugin({
     const service = new AdvisoryService({
       store,
       runs,
+      linkedRuns: new LinkedRuns(db),
       upcaster,
       provider: explainer,
       policy: approval,
