@@ -1,0 +1,148 @@
+/**
+ * The transparency-log plugin's route definitions (createRoute only): the C2SP
+ * tlog-tiles read API (checkpoint, hash tiles, entry bundles), the verifier key, the
+ * proof endpoints and a receipt by (type, id), with every status code. A tile's
+ * `<N>` spans one to three path elements and `.p/<W>` one more, so the tile API is
+ * declared once per depth (1–4 elements after the level); `level` is 0–63 or
+ * `entries`.
+ */
+import { createRoute, z } from "@hono/zod-openapi";
+import { jsonContent, problemResponses } from "../../contracts/http.js";
+import { LEAF_TYPES } from "../../contracts/tlog/leaf.js";
+
+const TAG = "transparency-log";
+
+const count = (description: string) =>
+  z
+    .string()
+    .regex(/^(0|[1-9][0-9]{0,15})$/, "must be a whole number without leading zeroes")
+    .transform(Number)
+    .refine(Number.isSafeInteger, "too large")
+    .openapi({ type: "integer", description });
+
+const TEXT = { "text/plain; charset=utf-8": { schema: { type: "string" as const } } };
+const BINARY = { "application/octet-stream": { schema: { type: "string" as const, format: "binary" } } };
+
+export const ReceiptSchema = z
+  .object({
+    leaf_index: z.number().int().nonnegative(),
+    leaf: z.string().openapi({ description: "The canonical leaf JSON (RFC 8785), as a string." }),
+    inclusion_proof: z.array(z.string()).openapi({ description: "RFC 9162 audit path, base64 hashes." }),
+    checkpoint: z.string().openapi({ description: "The signed checkpoint note the proof leads to." }),
+  })
+  .openapi("LogReceipt");
+
+export const PendingReceiptSchema = z
+  .object({
+    status: z.literal("pending"),
+    leaf_index: z.number().int().nonnegative(),
+    retry_after_ms: z.number().int().nonnegative(),
+  })
+  .openapi("LogReceiptPending");
+
+export const InclusionProofSchema = z
+  .object({ index: z.number().int(), size: z.number().int(), hashes: z.array(z.string()) })
+  .openapi("LogInclusionProof");
+
+export const ConsistencyProofSchema = z
+  .object({ from: z.number().int(), to: z.number().int(), hashes: z.array(z.string()) })
+  .openapi("LogConsistencyProof");
+
+export const checkpointRoute = createRoute({
+  method: "get",
+  path: "/log/checkpoint",
+  operationId: "getLogCheckpoint",
+  tags: [TAG],
+  summary: "The latest signed checkpoint (C2SP tlog-checkpoint as a signed note)",
+  responses: { 200: { description: "the signed note", content: TEXT } },
+});
+
+export const verifierKeyRoute = createRoute({
+  method: "get",
+  path: "/log/verifier-key",
+  operationId: "getLogVerifierKey",
+  tags: [TAG],
+  summary: "The log's verifier key: <origin>+<8 hex key id>+<base64(0x01 ‖ Ed25519 public key)>",
+  responses: { 200: { description: "the verifier key", content: TEXT } },
+});
+
+const levelParam = z
+  .string()
+  .openapi({ param: { name: "level", in: "path" }, description: "0–63, or `entries` for entry bundles" });
+const element = (name: string) =>
+  z.string().openapi({ param: { name, in: "path" }, description: "a tile index element (x001, 067) or .p/<W>" });
+
+/** The tile routes, one per number of path elements after the level (1–4). */
+export const tileRoutes = [1, 2, 3, 4].map((depth) => {
+  const names = Array.from({ length: depth }, (_, i) => `n${i + 1}`);
+  return createRoute({
+    method: "get",
+    path: `/log/tile/{level}/${names.map((n) => `{${n}}`).join("/")}`,
+    operationId: `getLogTile${depth}`,
+    tags: [TAG],
+    summary: `A hash tile or entry bundle whose path has ${depth} element(s) after the level (C2SP tlog-tiles)`,
+    description:
+      "tile/<L>/<N>[.p/<W>]: 256 hashes (8 192 bytes) of tree level 8·L, or W of them for a partial tile; tile/entries/<N>[.p/<W>]: the leaves, each prefixed by its big-endian uint16 length. Full tiles are immutable (cached for a year); a tile not yet complete exists only in its partial form.",
+    request: {
+      params: z.object({ level: levelParam, ...Object.fromEntries(names.map((n) => [n, element(n)])) }),
+    },
+    responses: {
+      200: {
+        description: "the tile",
+        content: BINARY,
+        headers: { "Cache-Control": { schema: { type: "string" }, description: "immutable for full tiles" } },
+      },
+      ...problemResponses(400, 404),
+    },
+  });
+});
+
+export const inclusionProofRoute = createRoute({
+  method: "get",
+  path: "/log/proof/inclusion",
+  operationId: "getLogInclusionProof",
+  tags: [TAG],
+  summary: "The RFC 9162 inclusion proof of leaf `index` in the tree of size `size`",
+  request: { query: z.object({ index: count("leaf index"), size: count("tree size") }).strict() },
+  responses: {
+    200: jsonContent(InclusionProofSchema, "the audit path"),
+    ...problemResponses(400, 404),
+  },
+});
+
+export const consistencyProofRoute = createRoute({
+  method: "get",
+  path: "/log/proof/consistency",
+  operationId: "getLogConsistencyProof",
+  tags: [TAG],
+  summary: "The RFC 9162 consistency proof between the trees of sizes `from` and `to`",
+  request: { query: z.object({ from: count("first tree size"), to: count("second tree size") }).strict() },
+  responses: {
+    200: jsonContent(ConsistencyProofSchema, "the consistency path"),
+    ...problemResponses(400, 404),
+  },
+});
+
+export const receiptRoute = createRoute({
+  method: "get",
+  path: "/log/receipt",
+  operationId: "getLogReceipt",
+  tags: [TAG],
+  summary: "The inclusion receipt of the record (type, id) against the latest signed checkpoint",
+  request: {
+    query: z
+      .object({
+        type: z.enum(LEAF_TYPES),
+        id: z.string().min(1).max(256),
+      })
+      .strict(),
+  },
+  responses: {
+    200: jsonContent(ReceiptSchema, "the receipt"),
+    202: {
+      ...jsonContent(PendingReceiptSchema, "in the log, not yet covered by a signed checkpoint"),
+      headers: { "Retry-After": { schema: { type: "string" }, description: "seconds" } },
+    },
+    ...problemResponses(400, 404),
+  },
+});
