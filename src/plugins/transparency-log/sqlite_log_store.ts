@@ -33,12 +33,16 @@ interface TileRow {
 /** Full tiles kept in memory (about 16 KiB each). */
 const TILE_CACHE_ENTRIES = 1024;
 
+/** Right-edge nodes kept in memory. */
+const EDGE_CACHE_ENTRIES = 4096;
+
 const ROOT_OFFSET = (INNER_NODES - 1) * HASH_SIZE;
 
 /** The leaves, tiles and checkpoints of the log in SQLite. */
 export class SqliteLogStore {
   readonly #db: BetterSqlite3.Database;
   readonly #tiles = new Map<string, TileRow>();
+  readonly #edge = new Map<string, Uint8Array>();
   readonly #stmts;
 
   constructor(db: BetterSqlite3.Database) {
@@ -60,10 +64,10 @@ export class SqliteLogStore {
       tile: db.prepare("SELECT hashes, nodes FROM tlog_tiles WHERE level = ? AND tile_index = ?"),
       tileRoots: db
         .prepare(
-          `SELECT substr(nodes, ${ROOT_OFFSET + 1}, ${HASH_SIZE}) FROM tlog_tiles WHERE level = ? AND tile_index >= ? AND tile_index < ? ORDER BY tile_index`,
+          "SELECT root FROM tlog_tiles WHERE level = ? AND tile_index >= ? AND tile_index < ? ORDER BY tile_index",
         )
         .pluck(),
-      insertTile: db.prepare("INSERT INTO tlog_tiles (level, tile_index, hashes, nodes) VALUES (?, ?, ?, ?)"),
+      insertTile: db.prepare("INSERT INTO tlog_tiles (level, tile_index, hashes, nodes, root) VALUES (?, ?, ?, ?, ?)"),
       latestCheckpoint: db.prepare(
         "SELECT tree_size, root, note, signed_at_utc FROM tlog_checkpoints ORDER BY tree_size DESC LIMIT 1",
       ),
@@ -121,7 +125,8 @@ export class SqliteLogStore {
     for (let level = 0; count > 0 && count % TILE_WIDTH === 0; level++) {
       const tileIndex = count / TILE_WIDTH - 1;
       const hashes = this.#baseHashes(level, tileIndex * TILE_WIDTH, count);
-      this.#stmts.insertTile.run(level, tileIndex, hashes, buildInnerNodes(hashes));
+      const nodes = buildInnerNodes(hashes);
+      this.#stmts.insertTile.run(level, tileIndex, hashes, nodes, nodes.subarray(ROOT_OFFSET));
       count = count / TILE_WIDTH;
     }
   }
@@ -169,7 +174,16 @@ export class SqliteLogStore {
           const at = innerOffset(r) + (index - tileIndex * (TILE_WIDTH / span));
           return tile.nodes.subarray(at * HASH_SIZE, (at + 1) * HASH_SIZE);
         }
-        return hashUp(this.#baseHashes(level, first, first + span), span);
+        // At the right edge, inside a tile not yet complete: hashed once, then kept (complete nodes never change).
+        const key = `${height}/${index}`;
+        const known = this.#edge.get(key);
+        if (known) return known;
+        const hash = hashUp(this.#baseHashes(level, first, first + span), span);
+        if (!this.#db.inTransaction) {
+          this.#edge.set(key, hash);
+          if (this.#edge.size > EDGE_CACHE_ENTRIES) this.#edge.delete(this.#edge.keys().next().value as string);
+        }
+        return hash;
       },
     };
   }

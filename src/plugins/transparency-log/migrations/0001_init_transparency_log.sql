@@ -12,12 +12,14 @@ CREATE TABLE tlog_leaves (
 );
 
 -- A full tile: 256 hashes at tree level 8*level (8 192 bytes) and the 255 hashes of
--- the 8 levels above them inside the tile (8 160 bytes; the last is the tile's root).
+-- the 8 levels above them inside the tile (8 160 bytes; the last is the tile's root,
+-- kept again in `root` so that the tile above reads 32 bytes, not the whole tile).
 CREATE TABLE tlog_tiles (
   level INTEGER NOT NULL,
   tile_index INTEGER NOT NULL,
   hashes BLOB NOT NULL,
   nodes BLOB NOT NULL,
+  root BLOB NOT NULL,
   PRIMARY KEY (level, tile_index)
 );
 
