@@ -46,6 +46,25 @@ export interface IndexedLeaf {
   readonly text: string;
 }
 
+/** One thing wrong with the stored log. */
+export interface LogAuditProblem {
+  /** leaf_edited, leaf_invalid, leaf_missing, leaves_missing, tile_edited, tile_missing, checkpoint_signature, checkpoint_mismatch, checkpoint_beyond_log, checkpoint_root */
+  readonly kind: string;
+  readonly leaf_index?: number;
+  readonly detail: string;
+}
+
+/** The result of auditing the stored log against itself and its signed checkpoints. */
+export interface LogAuditReport {
+  readonly ok: boolean;
+  readonly size: number;
+  /** signed checkpoints checked */
+  readonly checkpoints: number;
+  readonly problem_count: number;
+  /** the first 1 000 problems */
+  readonly problems: readonly LogAuditProblem[];
+}
+
 /** Raised when a (type, id) already in the log is appended with another sha256 or time. */
 export class LeafConflictError extends Error {
   override readonly name = "LeafConflictError";
@@ -104,6 +123,12 @@ export interface TransparencyLog {
   receipt(type: LogLeaf["type"], id: string): Promise<ReceiptAnswer>;
   /** The leaves from index `from` (default 0) below `to` (default: the size), in order. */
   leaves(options?: { from?: number; to?: number }): AsyncIterable<IndexedLeaf>;
+  /**
+   * Checks the stored log: every leaf hash recomputed from its fields, no index
+   * missing, every tile recomputed, every checkpoint's signature and root (for
+   * `rmos verify`: the log against its checkpoints).
+   */
+  audit(onProgress?: (done: number, total: number) => void): Promise<LogAuditReport>;
   /** Signs a checkpoint now if leaves are not yet covered; answers the latest checkpoint. */
   signNow(): Promise<SignedCheckpoint>;
 }

@@ -77,7 +77,7 @@ export class CheckpointSigner {
     if (last && last.size > size) {
       return this.#refuse(`the log has ${size} leaves but checkpoint ${last.size} was signed: leaves were removed`);
     }
-    const nodes = this.store.nodes();
+    const nodes = this.store.nodes({ fresh: true }); // what is on disk now, not what was cached
     const root = size === 0 ? emptyRoot() : rangeHash(0, size, nodes);
     if (last) {
       const lastRoot = decodeBase64Strict(last.root) as Uint8Array;

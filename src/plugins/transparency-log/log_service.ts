@@ -7,6 +7,7 @@
 import {
   type AppendedLeaf,
   type IndexedLeaf,
+  type LogAuditReport,
   LogRangeError,
   type ReceiptAnswer,
   type SignedCheckpoint,
@@ -16,9 +17,9 @@ import { encodeBase64 } from "../../contracts/tlog/base64.js";
 import { consistencyProof } from "../../contracts/tlog/consistency_proof.js";
 import { inclusionProof } from "../../contracts/tlog/inclusion_proof.js";
 import { type LogLeaf, leafText } from "../../contracts/tlog/leaf.js";
-import type { NoteSigner } from "../../contracts/tlog/note_keys.js";
-import { verifierKeyOf } from "../../contracts/tlog/note_keys.js";
+import { type NoteSigner, parseVerifierKey, verifierKeyOf } from "../../contracts/tlog/note_keys.js";
 import type { CheckpointSigner } from "./checkpoint_signer.js";
+import { auditLog } from "./log_audit.js";
 import type { SqliteLogStore } from "./sqlite_log_store.js";
 
 /** Leaves read per query when streaming. */
@@ -54,6 +55,12 @@ export class TransparencyLogService implements TransparencyLog {
 
   async latestCheckpoint(): Promise<SignedCheckpoint> {
     return this.store.latestCheckpoint(this.origin) ?? this.signer.signNow();
+  }
+
+  async audit(onProgress?: (done: number, total: number) => void): Promise<LogAuditReport> {
+    const parsed = parseVerifierKey(this.verifierKey);
+    if (!parsed.ok) throw new Error(`the log's own verifier key does not parse: ${parsed.reason}`);
+    return auditLog(this.store, parsed.verifier, onProgress);
   }
 
   async signNow(): Promise<SignedCheckpoint> {

@@ -62,6 +62,12 @@ export class SqliteLogStore {
         "SELECT leaf_index, type, id, sha256, created_at_utc FROM tlog_leaves WHERE leaf_index >= ? AND leaf_index < ? ORDER BY leaf_index",
       ),
       tile: db.prepare("SELECT hashes, nodes FROM tlog_tiles WHERE level = ? AND tile_index = ?"),
+      storedLeaves: db.prepare(
+        "SELECT leaf_index, type, id, sha256, created_at_utc, leaf_hash FROM tlog_leaves WHERE leaf_index >= ? ORDER BY leaf_index LIMIT ?",
+      ),
+      count: db.prepare("SELECT COUNT(*) FROM tlog_leaves").pluck(),
+      allTiles: db.prepare("SELECT level, tile_index, hashes, nodes, root FROM tlog_tiles ORDER BY level, tile_index"),
+      checkpoints: db.prepare("SELECT tree_size, root, note, signed_at_utc FROM tlog_checkpoints ORDER BY tree_size"),
       tileRoots: db
         .prepare(
           "SELECT root FROM tlog_tiles WHERE level = ? AND tile_index >= ? AND tile_index < ? ORDER BY tile_index",
@@ -124,15 +130,15 @@ export class SqliteLogStore {
     let count = size; // entries at level 8L
     for (let level = 0; count > 0 && count % TILE_WIDTH === 0; level++) {
       const tileIndex = count / TILE_WIDTH - 1;
-      const hashes = this.#baseHashes(level, tileIndex * TILE_WIDTH, count);
+      const hashes = this.baseHashes(level, tileIndex * TILE_WIDTH, count);
       const nodes = buildInnerNodes(hashes);
       this.#stmts.insertTile.run(level, tileIndex, hashes, nodes, nodes.subarray(ROOT_OFFSET));
       count = count / TILE_WIDTH;
     }
   }
 
-  /** The hashes at tree level 8·`level` with indexes [from, to), concatenated. */
-  #baseHashes(level: number, from: number, to: number): Uint8Array {
+  /** The hashes at tree level 8·`level` with indexes [from, to), concatenated (throws when some are missing). */
+  baseHashes(level: number, from: number, to: number): Uint8Array {
     const rows = (
       level === 0 ? this.#stmts.leafHashes.all(from, to) : this.#stmts.tileRoots.all(level - 1, from, to)
     ) as Buffer[];
@@ -142,8 +148,9 @@ export class SqliteLogStore {
     return Buffer.concat(rows);
   }
 
-  #tile(level: number, index: number): TileRow | undefined {
+  #tile(level: number, index: number, fresh = false): TileRow | undefined {
     const key = `${level}/${index}`;
+    if (fresh) return this.#stmts.tile.get(level, index) as TileRow | undefined;
     const cached = this.#tiles.get(key);
     if (cached) {
       this.#tiles.delete(key);
@@ -158,8 +165,12 @@ export class SqliteLogStore {
     return row;
   }
 
-  /** Complete nodes of the tree (any complete subtree below the current size). */
-  nodes(): NodeSource {
+  /**
+   * Complete nodes of the tree (any complete subtree below the current size). With
+   * `fresh`, everything is read from the database, bypassing the caches (for audits).
+   */
+  nodes(options: { fresh?: boolean } = {}): NodeSource {
+    const fresh = options.fresh ?? false;
     return {
       node: (height, index) => {
         const level = Math.floor(height / TILE_HEIGHT);
@@ -167,7 +178,7 @@ export class SqliteLogStore {
         const span = 2 ** r;
         const first = index * span; // first hash at level 8·level
         const tileIndex = Math.floor(first / TILE_WIDTH);
-        const tile = this.#tile(level, tileIndex);
+        const tile = this.#tile(level, tileIndex, fresh);
         if (tile) {
           if (r === 0)
             return tile.hashes.subarray((first % TILE_WIDTH) * HASH_SIZE, ((first % TILE_WIDTH) + 1) * HASH_SIZE);
@@ -176,10 +187,10 @@ export class SqliteLogStore {
         }
         // At the right edge, inside a tile not yet complete: hashed once, then kept (complete nodes never change).
         const key = `${height}/${index}`;
-        const known = this.#edge.get(key);
+        const known = fresh ? undefined : this.#edge.get(key);
         if (known) return known;
-        const hash = hashUp(this.#baseHashes(level, first, first + span), span);
-        if (!this.#db.inTransaction) {
+        const hash = hashUp(this.baseHashes(level, first, first + span), span);
+        if (!this.#db.inTransaction && !fresh) {
           this.#edge.set(key, hash);
           if (this.#edge.size > EDGE_CACHE_ENTRIES) this.#edge.delete(this.#edge.keys().next().value as string);
         }
@@ -195,7 +206,7 @@ export class SqliteLogStore {
     if (width === TILE_WIDTH) return undefined; // not complete: only its partial form exists
     const available = Math.floor(this.size() / TILE_WIDTH ** level);
     if (index * TILE_WIDTH + width > available) return undefined;
-    return this.#baseHashes(level, index * TILE_WIDTH, index * TILE_WIDTH + width);
+    return this.baseHashes(level, index * TILE_WIDTH, index * TILE_WIDTH + width);
   }
 
   /** The leaves [from, to), in order. */
@@ -205,6 +216,37 @@ export class SqliteLogStore {
       leaf,
       text: leafText(leaf),
     }));
+  }
+
+  /** The stored rows of up to `limit` leaves from index `from` (for audits: with their stored hash). */
+  storedLeaves(from: number, limit: number): Array<LeafRow & { leaf_hash: Buffer }> {
+    return this.#stmts.storedLeaves.all(from, limit) as Array<LeafRow & { leaf_hash: Buffer }>;
+  }
+
+  /** The number of leaf rows (equals size() unless rows were deleted behind the log's back). */
+  rowCount(): number {
+    return this.#stmts.count.get() as number;
+  }
+
+  /** Every stored tile, by level then index (for audits). */
+  storedTiles(): IterableIterator<{ level: number; tile_index: number; hashes: Buffer; nodes: Buffer; root: Buffer }> {
+    return this.#stmts.allTiles.iterate() as IterableIterator<{
+      level: number;
+      tile_index: number;
+      hashes: Buffer;
+      nodes: Buffer;
+      root: Buffer;
+    }>;
+  }
+
+  /** Every stored checkpoint, by size (for audits). */
+  storedCheckpoints(): Array<{ tree_size: number; root: Buffer; note: string; signed_at_utc: string }> {
+    return this.#stmts.checkpoints.all() as Array<{
+      tree_size: number;
+      root: Buffer;
+      note: string;
+      signed_at_utc: string;
+    }>;
   }
 
   /** The latest stored checkpoint. */
