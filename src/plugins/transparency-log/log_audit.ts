@@ -8,7 +8,7 @@
  */
 import type { LogAuditProblem, LogAuditReport } from "../../contracts/ports/transparency_log.js";
 import { parseCheckpoint } from "../../contracts/tlog/checkpoint.js";
-import { emptyRoot, hashEquals, leafHash } from "../../contracts/tlog/hashing.js";
+import { emptyRoot, HASH_SIZE, hashEquals, leafHash } from "../../contracts/tlog/hashing.js";
 import { leafProblem, leafText } from "../../contracts/tlog/leaf.js";
 import type { NoteVerifier } from "../../contracts/tlog/note_keys.js";
 import { openNote } from "../../contracts/tlog/signed_note.js";
@@ -42,7 +42,9 @@ export function auditLog(
     });
   }
   // 1. Leaves: stored hash = SHA-256(0x00 ‖ canonical leaf text of the stored fields).
-  const leafHashes: Array<Buffer | undefined> = Array.from({ length: size }, () => undefined);
+  // The stored leaf hashes, in one buffer (32 bytes a leaf), and which indexes have a row.
+  const leafHashes = Buffer.alloc(size * HASH_SIZE);
+  const present = new Uint8Array(size);
   let expected = 0;
   for (let from = 0; from < size; from += PAGE) {
     for (const row of store.storedLeaves(from, PAGE)) {
@@ -51,7 +53,10 @@ export function auditLog(
         expected++;
       }
       expected = row.leaf_index + 1;
-      leafHashes[row.leaf_index] = row.leaf_hash;
+      if (row.leaf_hash.length === HASH_SIZE) {
+        leafHashes.set(row.leaf_hash, row.leaf_index * HASH_SIZE);
+        present[row.leaf_index] = 1;
+      }
       const fields = { type: row.type, id: row.id, sha256: row.sha256, created_at_utc: row.created_at_utc };
       const invalid = leafProblem(fields);
       if (invalid) {
@@ -76,8 +81,10 @@ export function auditLog(
     const first = tile.tile_index * TILE_WIDTH;
     let below: Buffer | undefined;
     if (tile.level === 0) {
-      const slice = leafHashes.slice(first, first + TILE_WIDTH);
-      if (slice.length === TILE_WIDTH && slice.every((h) => h !== undefined)) below = Buffer.concat(slice as Buffer[]);
+      const end = first + TILE_WIDTH;
+      if (end <= size && present.subarray(first, end).every((p) => p === 1)) {
+        below = leafHashes.subarray(first * HASH_SIZE, end * HASH_SIZE);
+      }
     } else {
       try {
         below = Buffer.from(store.baseHashes(tile.level, first, first + TILE_WIDTH));
