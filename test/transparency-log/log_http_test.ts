@@ -15,6 +15,7 @@ import {
   type TransparencyLog,
 } from "../../src/contracts/ports/transparency_log.js";
 import { DATABASE } from "../../src/contracts/ports/database.js";
+import { sqliteConnectionOf } from "../../src/kernel/plugin_api/storage.js";
 import { decodeBase64Strict } from "../../src/contracts/tlog/base64.js";
 import { parseCheckpoint } from "../../src/contracts/tlog/checkpoint.js";
 import { decodeEntryBundle } from "../../src/contracts/tlog/entry_bundle.js";
@@ -198,7 +199,7 @@ describe("transparency log over HTTP", () => {
   });
 
   test("the log's tables refuse UPDATE and DELETE", () => {
-    const { db } = t.kernel.resolve(DATABASE);
+    const db = sqliteConnectionOf(t.kernel.resolve(DATABASE));
     assert.throws(() => db.prepare("UPDATE tlog_leaves SET sha256 = 'x' WHERE leaf_index = 0").run(), /insert-only/);
     assert.throws(() => db.prepare("DELETE FROM tlog_leaves WHERE leaf_index = 0").run(), /insert-only/);
     assert.throws(() => db.prepare("DELETE FROM tlog_tiles").run(), /insert-only/);
@@ -206,7 +207,7 @@ describe("transparency log over HTTP", () => {
   });
 
   test("a rewritten leaf hash (triggers dropped) makes the signer refuse the next checkpoint", async () => {
-    const { db } = t.kernel.resolve(DATABASE);
+    const db = sqliteConnectionOf(t.kernel.resolve(DATABASE));
     const before = await checkpointNow();
     db.exec("DROP TRIGGER tlog_leaves_no_update");
     db.prepare("UPDATE tlog_leaves SET leaf_hash = ? WHERE leaf_index = 601").run(Buffer.alloc(32, 7));

@@ -10,6 +10,7 @@
 import assert from "node:assert/strict";
 import { describe, test } from "node:test";
 import { DATABASE } from "../../src/contracts/ports/database.js";
+import { sqliteConnectionOf } from "../../src/kernel/plugin_api/storage.js";
 import { TRANSPARENCY_LOG, type TransparencyLog } from "../../src/contracts/ports/transparency_log.js";
 import { leafHash } from "../../src/contracts/tlog/hashing.js";
 import { inclusionProof } from "../../src/contracts/tlog/inclusion_proof.js";
@@ -124,7 +125,7 @@ describe("the SQLite log store", () => {
       const { t, log } = await kernelWith(600);
       try {
         assert.ok((await log.audit()).ok);
-        const { db } = t.kernel.resolve(DATABASE);
+        const db = sqliteConnectionOf(t.kernel.resolve(DATABASE));
         for (const statement of sql) db.exec(statement);
         const audit = await log.audit();
         assert.equal(audit.ok, false);
@@ -138,7 +139,7 @@ describe("the SQLite log store", () => {
   test("a leaf rewritten consistently (fields and hash) shows against the signed checkpoint", async () => {
     const { t, log } = await kernelWith(600);
     try {
-      const { db } = t.kernel.resolve(DATABASE);
+      const db = sqliteConnectionOf(t.kernel.resolve(DATABASE));
       db.exec("DROP TRIGGER tlog_leaves_no_update");
       const forged: LogLeaf = { ...leafOf(590), sha256: "e".repeat(64) };
       db.prepare("UPDATE tlog_leaves SET sha256 = ?, leaf_hash = ? WHERE leaf_index = 590").run(

@@ -15,7 +15,7 @@ import type { NoteSigner } from "../../contracts/tlog/note_keys.js";
 import { signNote } from "../../contracts/tlog/signed_note.js";
 import { rangeHash } from "../../contracts/tlog/tree_hash.js";
 import { verifyConsistency } from "../../contracts/tlog/verify_consistency.js";
-import type { Logger } from "../../kernel/logger.js";
+import type { Logger } from "../../kernel/plugin_api/plugin.js";
 import type { SqliteLogStore } from "./sqlite_log_store.js";
 
 /** Raised when the tree no longer extends the last signed checkpoint. */

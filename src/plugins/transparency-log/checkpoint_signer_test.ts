@@ -21,15 +21,15 @@ after(() => {
   for (const d of dirs) fs.rmSync(d, { recursive: true, force: true });
 });
 
-function setup(intervalMs: number) {
+async function setup(intervalMs: number) {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), "rmos-signer-"));
   dirs.push(dir);
   const database = openSqlite(path.join(dir, "rmos.db"));
-  applyMigrations(
+  await applyMigrations(
     database,
-    loadMigrations([{ plugin: "transparency-log", dir: new URL("./migrations/", import.meta.url) }]),
+    loadMigrations([{ plugin: "transparency-log", dir: new URL("./migrations/sqlite/", import.meta.url) }]),
   );
-  const store = new SqliteLogStore(database.db);
+  const store = new SqliteLogStore(database.connection);
   const signer = new CheckpointSigner(store, generateSigner("signer.test/log").signer, {
     intervalMs,
     logger: createLogger("silent", 2),
@@ -47,7 +47,7 @@ const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 describe("CheckpointSigner", () => {
   test("signs within the interval after an append; appends in between share one checkpoint", async () => {
-    const { database, store, signer } = setup(80);
+    const { database, store, signer } = await setup(80);
     try {
       assert.equal(signer.signNow().size, 0);
       store.append([leaf(0)]);
@@ -57,16 +57,16 @@ describe("CheckpointSigner", () => {
       assert.equal(store.latestCheckpoint("signer.test/log")?.size, 0);
       await sleep(250);
       assert.equal(store.latestCheckpoint("signer.test/log")?.size, 2);
-      const count = database.db.prepare("SELECT COUNT(*) FROM tlog_checkpoints").pluck().get();
+      const count = database.connection.prepare("SELECT COUNT(*) FROM tlog_checkpoints").pluck().get();
       assert.equal(count, 2, "the empty tree, then one checkpoint for both appends");
     } finally {
       signer.close();
-      database.db.close();
+      database.connection.close();
     }
   });
 
   test("the periodic check signs leaves appended by another writer", async () => {
-    const { database, store, signer } = setup(40);
+    const { database, store, signer } = await setup(40);
     try {
       signer.signNow();
       signer.start();
@@ -75,17 +75,17 @@ describe("CheckpointSigner", () => {
       assert.equal(store.latestCheckpoint("signer.test/log")?.size, 3);
     } finally {
       signer.close();
-      database.db.close();
+      database.connection.close();
     }
   });
 
-  test("refuses for good when leaves were removed", () => {
-    const { database, store, signer } = setup(1000);
+  test("refuses for good when leaves were removed", async () => {
+    const { database, store, signer } = await setup(1000);
     try {
       store.append([leaf(0), leaf(1), leaf(2)]);
       signer.signNow();
-      database.db.exec("DROP TRIGGER tlog_leaves_no_delete");
-      database.db.exec("DELETE FROM tlog_leaves WHERE leaf_index = 2");
+      database.connection.exec("DROP TRIGGER tlog_leaves_no_delete");
+      database.connection.exec("DELETE FROM tlog_leaves WHERE leaf_index = 2");
       assert.throws(
         () => signer.signNow(),
         (e: unknown) => e instanceof InconsistentLogError && /removed/.test(e.message),
@@ -95,7 +95,7 @@ describe("CheckpointSigner", () => {
       assert.ok(signer.refusal);
     } finally {
       signer.close();
-      database.db.close();
+      database.connection.close();
     }
   });
 });

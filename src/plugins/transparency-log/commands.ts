@@ -5,12 +5,12 @@
  * valid, 1 not, 2 usage).
  */
 import fs from "node:fs";
-import { parseCommandArgs, UsageError, writeJson } from "../../cli/args.js";
+import { parseCommandArgs, UsageError, writeJson } from "../../kernel/plugin_api/args.js";
 import { TRANSPARENCY_LOG } from "../../contracts/ports/transparency_log.js";
 import { isValidKeyName } from "../../contracts/tlog/checkpoint.js";
 import { verifierKeyOf } from "../../contracts/tlog/note_keys.js";
 import { verifyReceipt } from "../../contracts/tlog/receipt.js";
-import type { CliCommand, CliRunContext } from "../../kernel/cli_command.js";
+import type { CliCommand, CliRunContext } from "../../kernel/plugin_api/cli.js";
 import { writeNewKeyFile } from "./log_keys.js";
 
 const HELP = `Usage: rmos log keygen --origin ORIGIN --out FILE [--json]

@@ -8,7 +8,7 @@ import { ProblemError } from "../../contracts/problem.js";
 import { encodeBase64 } from "../../contracts/tlog/base64.js";
 import { encodeEntryBundle } from "../../contracts/tlog/entry_bundle.js";
 import { parseTilePath, TILE_WIDTH } from "../../contracts/tlog/tile_path.js";
-import type { RouteRegistrar } from "../../kernel/plugin.js";
+import type { RouteRegistrar } from "../../kernel/plugin_api/routes.js";
 import type { TransparencyLogService } from "./log_service.js";
 import {
   checkpointRoute,

@@ -8,7 +8,7 @@
 import fs from "node:fs";
 import path from "node:path";
 import { generateSigner, type NoteSigner, parseSignerKey } from "../../contracts/tlog/note_keys.js";
-import { ConfigError } from "../../kernel/config.js";
+import { ConfigError } from "../../kernel/plugin_api/plugin.js";
 
 /** Writes a new signer key for `origin` to `file` (mode 0600, refuses to overwrite); answers the signer. */
 export function writeNewKeyFile(file: string, origin: string): NoteSigner {

@@ -1,43 +1,32 @@
 /**
  * The transparency-log plugin: one append-only Merkle log of every audit-trail
  * record, signed checkpoints, the C2SP tlog-tiles read API, proofs and receipts. It
- * provides TRANSPARENCY_LOG; the work is in the services (store, signer, service) so
- * that this definition stays thin.
+ * provides TRANSPARENCY_LOG (the record plugins consume it as optional and append
+ * their leaves in the durable step that stores each record); the store is chosen in
+ * `storage.ts`, and the work is in the services (store, signer, service) so that this
+ * definition stays thin.
  */
 import { DATABASE } from "../../contracts/ports/database.js";
 import { TRANSPARENCY_LOG } from "../../contracts/ports/transparency_log.js";
-import type { Plugin } from "../../kernel/plugin.js";
+import { bind, definePlugin } from "../../kernel/plugin_api/plugin.js";
 import { logCommand } from "./commands.js";
 import { registerLogRoutes } from "./handlers.js";
-import { openTransparencyLog, type OpenedLog } from "./open_log.js";
+import { logStorage } from "./storage.js";
 
-const opened = new WeakMap<object, OpenedLog>();
-
-export const transparencyLogPlugin: Plugin = {
+export const transparencyLogPlugin = definePlugin({
   name: "transparency-log",
-  dependsOn: [],
-  migrations: new URL("./migrations/", import.meta.url),
+  provides: [TRANSPARENCY_LOG],
+  consumes: { db: DATABASE },
+  migrations: { sqlite: new URL("./migrations/sqlite/", import.meta.url) },
   commands: [logCommand],
 
-  register() {
-    // Nothing to bind before I/O: the store needs the database, opened in onReady.
+  init({ db }, ctx) {
+    const storage = logStorage(db, ctx);
+    return {
+      provide: [bind(TRANSPARENCY_LOG, storage.log)],
+      routes: (r) => registerLogRoutes(r, storage.service),
+      start: () => storage.open(),
+      close: () => storage.close(),
+    };
   },
-
-  routes(registrar, ctx) {
-    registerLogRoutes(registrar, () => {
-      const log = opened.get(ctx.container);
-      if (!log) throw new Error("the transparency log is not open yet");
-      return log.service;
-    });
-  },
-
-  async onReady(ctx) {
-    const log = openTransparencyLog(ctx.resolve(DATABASE), ctx);
-    opened.set(ctx.container, log);
-    ctx.provide(TRANSPARENCY_LOG, log.service);
-  },
-
-  async onClose(ctx) {
-    opened.get(ctx.container)?.close();
-  },
-};
+});

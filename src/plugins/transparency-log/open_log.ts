@@ -4,8 +4,8 @@
  * covered (the empty tree on first start), and start the signer's timer. The
  * verifier key is logged at every start so that operators can publish it.
  */
-import type { Database } from "../../contracts/ports/database.js";
-import type { PluginContext } from "../../kernel/plugin.js";
+import type BetterSqlite3 from "better-sqlite3";
+import type { PluginContext } from "../../kernel/plugin_api/plugin.js";
 import { CheckpointSigner, InconsistentLogError } from "./checkpoint_signer.js";
 import { DEFAULT_ORIGIN, LogConfigSchema } from "./config.js";
 import { loadLogKey } from "./log_keys.js";
@@ -18,11 +18,8 @@ export interface OpenedLog {
   close(): void;
 }
 
-/** Opens the log on `database` with the plugin's configuration. */
-export function openTransparencyLog(database: Database, ctx: PluginContext): OpenedLog {
-  if (database.kind !== "sqlite") {
-    throw new Error(`plugin "transparency-log" has no store for a ${String(database.kind)} database yet`);
-  }
+/** Opens the log on the kernel's SQLite connection `connection` with the plugin's configuration. */
+export function openTransparencyLog(connection: BetterSqlite3.Database, ctx: PluginContext): OpenedLog {
   const config = ctx.readConfig(LogConfigSchema);
   const key = loadLogKey({
     keyFile: config.RMOS_LOG_KEY_FILE,
@@ -30,7 +27,7 @@ export function openTransparencyLog(database: Database, ctx: PluginContext): Ope
     origin: config.RMOS_LOG_ORIGIN ?? DEFAULT_ORIGIN,
     originExplicit: config.RMOS_LOG_ORIGIN !== undefined,
   });
-  const store = new SqliteLogStore(database.db);
+  const store = new SqliteLogStore(connection);
   const signer = new CheckpointSigner(store, key.signer, {
     intervalMs: config.RMOS_LOG_CHECKPOINT_INTERVAL_MS,
     logger: ctx.logger,
