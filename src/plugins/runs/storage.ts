@@ -1,12 +1,14 @@
 /**
  * The runs plugin's storage, chosen in this one place from the configured database:
  * on SQLite the embedded run store (date-partitioned artifact files plus the SQLite
- * index, opened and reconciled at start) and the SQLite idempotency store. A backend
+ * index, opened and reconciled at start; each run's log leaf in its index row's
+ * transaction when the transparency log is loaded) and the SQLite idempotency store. A backend
  * without stores here is refused when the kernel is built.
  */
 import type { Database } from "../../contracts/ports/database.js";
 import type { IdempotencyStore } from "../../contracts/ports/idempotency_store.js";
 import type { RunStore } from "../../contracts/ports/run_store.js";
+import type { TransparencyLog } from "../../contracts/ports/transparency_log.js";
 import type { AppConfig, Logger } from "../../kernel/plugin_api/plugin.js";
 import { builtOnFirstUse, noStoreFor, sqliteConnectionOf } from "../../kernel/plugin_api/storage.js";
 import { EmbeddedRunStore } from "./embedded_store.js";
@@ -22,10 +24,10 @@ export interface RunsStorage {
 }
 
 /** The stores for `db`'s backend. */
-export function runsStorage(db: Database, config: AppConfig, logger: Logger): RunsStorage {
+export function runsStorage(db: Database, config: AppConfig, logger: Logger, log?: TransparencyLog): RunsStorage {
   switch (db.kind) {
     case "sqlite": {
-      const runs = new EmbeddedRunStore({ dataDir: config.dataDir, cacheBytes: config.cacheBytes, logger });
+      const runs = new EmbeddedRunStore({ dataDir: config.dataDir, cacheBytes: config.cacheBytes, logger, log });
       return {
         runs,
         idempotency: builtOnFirstUse(() => new SqliteIdempotencyStore(sqliteConnectionOf(db))),
