@@ -107,6 +107,18 @@ export interface TransparencyLog {
    * Call it from inside `db.transaction(...)`; the signer is told after the call.
    */
   appendInTransaction(leaves: readonly LogLeaf[]): AppendedLeaf[];
+  /**
+   * Records, durably, the intent to append `leaves` — for a record stored outside the
+   * kernel's database (a write-once file): announce, write the record, then `append`
+   * (which removes the intent). At start the plugin appends each `announced` leaf whose
+   * record is stored with that sha256 and `forget`s the rest; a record that was never
+   * announced is never appended at start (it was not written by the service).
+   */
+  announce(leaves: readonly LogLeaf[]): Promise<void>;
+  /** The announced leaves of `type` not yet appended. */
+  announced(type: LogLeaf["type"]): Promise<LogLeaf[]>;
+  /** Forgets the intents of `type` for `ids`. */
+  forget(type: LogLeaf["type"], ids: readonly string[]): Promise<void>;
   /** The number of leaves. */
   size(): Promise<number>;
   /** The latest signed checkpoint (the log signs the empty tree at first start). */

@@ -12,7 +12,8 @@
  * of the streamed leaves; proofs at every index of several sizes (across tile
  * boundaries) verify; consistency proofs from every earlier checkpoint verify;
  * impossible proofs are LogRangeErrors; receipts are pending until signed, then
- * verify offline; the audit of an untouched log is clean.
+ * verify offline; the audit of an untouched log is clean; announced leaves are
+ * listed until appended or forgotten.
  */
 import assert from "node:assert/strict";
 import { describe, test } from "node:test";
@@ -92,6 +93,21 @@ export function transparencyLogContract(name: string, factory: TransparencyLogFa
         assert.equal(await log.size(), 3);
         assert.equal(await log.indexOf("run", "c_3"), undefined);
         assert.equal(await log.indexOf("run", "c_2"), 2);
+      }));
+
+    test("announced leaves are listed by type until appended or forgotten; announcing appends nothing", () =>
+      withLog(factory, async (log) => {
+        const asset = sampleLeaf(0, "adv", "advisory_asset");
+        const other = sampleLeaf(1, "adv", "advisory_asset");
+        await log.announce([asset, other, sampleLeaf(2, "r")]);
+        assert.equal(await log.size(), 0, "an intent is not a leaf");
+        assert.deepEqual(await log.announced("advisory_asset"), [asset, other]);
+        await log.append([asset]);
+        assert.deepEqual(await log.announced("advisory_asset"), [other], "appending removes the intent");
+        await log.forget("advisory_asset", [other.id]);
+        assert.deepEqual(await log.announced("advisory_asset"), []);
+        assert.deepEqual(await log.announced("run"), [sampleLeaf(2, "r")]);
+        await assert.rejects(log.announce([{ ...asset, sha256: "nope" }]), RangeError);
       }));
 
     test("concurrent appends get distinct, gap-free indexes", () =>

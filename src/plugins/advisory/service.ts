@@ -8,6 +8,7 @@ import type { ExplanationProvider } from "../../contracts/ports/advisory_explana
 import type { AdvisoryLink, AdvisoryStore } from "../../contracts/ports/advisory_store.js";
 import type { ArtifactUpcaster } from "../../contracts/ports/artifact_upcaster.js";
 import type { RunStore } from "../../contracts/ports/run_store.js";
+import type { TransparencyLog } from "../../contracts/ports/transparency_log.js";
 import type { Logger } from "../../kernel/plugin_api/plugin.js";
 import { AdvisoryAssets, type AssetView } from "./assets.js";
 import { AdvisoryLinks } from "./links.js";
@@ -27,6 +28,8 @@ export interface AdvisoryServiceDeps {
   readonly callPolicy: CallPolicy;
   readonly metrics: AdvisoryMetrics;
   readonly logger: Logger;
+  /** The transparency log, when loaded (links' leaves). */
+  readonly log?: TransparencyLog | undefined;
 }
 
 /** What the advisory routes do. */
@@ -35,6 +38,11 @@ export class AdvisoryService {
   readonly #reviews: AdvisoryReviews;
   readonly #links: AdvisoryLinks;
   readonly #suggest: SuggestAndAttach;
+
+  /** After a crash: appends the leaves of link writes that completed but were not logged. */
+  recoverLinkLeaves(): Promise<{ appended: number; forgotten: number }> {
+    return this.#links.recoverLeaves();
+  }
 
   constructor(deps: AdvisoryServiceDeps) {
     const { store, metrics, logger } = deps;
@@ -46,6 +54,7 @@ export class AdvisoryService {
       assets: this.#assets,
       reviews: this.#reviews,
       logger,
+      log: deps.log,
     });
     this.#suggest = new SuggestAndAttach({ ...deps, assets: this.#assets, reviews: this.#reviews, links: this.#links });
   }

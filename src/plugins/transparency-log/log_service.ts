@@ -49,6 +49,18 @@ export class TransparencyLogService implements TransparencyLog {
     return results;
   }
 
+  async announce(leaves: readonly LogLeaf[]): Promise<void> {
+    this.store.announce(leaves);
+  }
+
+  async announced(type: LogLeaf["type"]): Promise<LogLeaf[]> {
+    return this.store.announced(type);
+  }
+
+  async forget(type: LogLeaf["type"], ids: readonly string[]): Promise<void> {
+    this.store.forget(type, ids);
+  }
+
   async size(): Promise<number> {
     return this.store.size();
   }

@@ -77,6 +77,11 @@ export class SqliteLogStore {
       latestCheckpoint: db.prepare(
         "SELECT tree_size, root, note, signed_at_utc FROM tlog_checkpoints ORDER BY tree_size DESC LIMIT 1",
       ),
+      announce: db.prepare(
+        "INSERT OR REPLACE INTO tlog_intents (type, id, sha256, created_at_utc) VALUES (?, ?, ?, ?)",
+      ),
+      announced: db.prepare("SELECT type, id, sha256, created_at_utc FROM tlog_intents WHERE type = ? ORDER BY id"),
+      forget: db.prepare("DELETE FROM tlog_intents WHERE type = ? AND id = ?"),
       insertCheckpoint: db.prepare(
         "INSERT OR IGNORE INTO tlog_checkpoints (tree_size, root, note, signed_at_utc) VALUES (?, ?, ?, ?)",
       ),
@@ -119,10 +124,31 @@ export class SqliteLogStore {
           leafHash(texts[i] as string),
         );
         this.#completeTiles(size);
+        this.#stmts.forget.run(leaf.type, leaf.id);
         return { leaf_index: index, created: true };
       });
     };
     return this.#db.inTransaction ? run() : this.#db.transaction(run).immediate();
+  }
+
+  /** Records intents to append `leaves` (validated first), in one transaction. */
+  announce(leaves: readonly LogLeaf[]): void {
+    for (const leaf of leaves) leafText(leaf);
+    this.#db.transaction(() => {
+      for (const l of leaves) this.#stmts.announce.run(l.type, l.id, l.sha256, l.created_at_utc);
+    })();
+  }
+
+  /** The announced leaves of `type` not yet appended. */
+  announced(type: string): LogLeaf[] {
+    return this.#stmts.announced.all(type) as LogLeaf[];
+  }
+
+  /** Forgets the intents of (type, id) for each id. */
+  forget(type: string, ids: readonly string[]): void {
+    this.#db.transaction(() => {
+      for (const id of ids) this.#stmts.forget.run(type, id);
+    })();
   }
 
   /** After the tree grew to `size`: stores every tile the last leaf completed. */
