@@ -35,6 +35,8 @@ import {
 } from "../../contracts/ports/advisory_store.js";
 import type { TransparencyLog } from "../../contracts/ports/transparency_log.js";
 import { recordLeaf } from "../../contracts/record_leaves.js";
+import type { RecordDigest } from "../../contracts/log_reconcile.js";
+import { sha256Hex } from "../../contracts/hashing.js";
 import type { LogLeaf } from "../../contracts/tlog/leaf.js";
 import { removeTempFiles, writeOnceDurable } from "../../kernel/plugin_api/storage.js";
 import type { Logger } from "../../kernel/plugin_api/plugin.js";
@@ -141,6 +143,21 @@ export class FileAdvisoryStore implements AdvisoryStore {
     }
     this.#counts = counts;
     return { assets: counts.assets, decisions: counts.approved + counts.rejected, unreadable };
+  }
+
+  /** The digests of every stored asset and review event as the files hold them now. */
+  async *logDigests(): AsyncGenerator<RecordDigest> {
+    for (const partition of await this.#partitions()) {
+      const dir = path.join(this.root, partition);
+      for (const name of (await fs.readdir(dir)).sort()) {
+        const asset = ASSET_FILE.exec(name);
+        const review = REVIEW_FILE.exec(name);
+        const id = asset?.[1] ?? review?.[1];
+        if (!id) continue;
+        const sha256 = sha256Hex(await fs.readFile(path.join(dir, name)));
+        yield { type: asset ? "advisory_asset" : "advisory_review", id, sha256 };
+      }
+    }
   }
 
   async #partitions(): Promise<string[]> {

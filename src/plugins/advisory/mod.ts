@@ -15,6 +15,7 @@ import { ADVISORY_STORE } from "../../contracts/ports/advisory_store.js";
 import { ARTIFACT_UPCASTER } from "../../contracts/ports/artifact_upcaster.js";
 import { RUN_STORE } from "../../contracts/ports/run_store.js";
 import { RUN_VERIFIERS } from "../../contracts/ports/run_verifiers.js";
+import { LOG_RECORD_SOURCES } from "../../contracts/ports/log_record_sources.js";
 import { TRANSPARENCY_LOG } from "../../contracts/ports/transparency_log.js";
 import { bind, definePlugin, late, optional } from "../../kernel/plugin_api/plugin.js";
 import { selectApprovalPolicy } from "./approval_policies.js";
@@ -36,14 +37,20 @@ export const advisoryPlugin = definePlugin({
     policy: optional(APPROVAL_POLICY),
     provider: optional(EXPLANATION_PROVIDER),
     log: optional(TRANSPARENCY_LOG),
+    logSources: optional(LOG_RECORD_SOURCES),
   },
 
-  init({ runs, verifiers, upcaster, policy, provider, log }, ctx) {
+  init({ runs, verifiers, upcaster, policy, provider, log, logSources }, ctx) {
     const config = ctx.readConfig(AdvisoryConfigSchema);
     const store = advisoryStorage(ctx.backend, ctx.config, ctx.logger, log);
     const metrics = new AdvisoryMetrics(ctx.metrics, () => store.stats());
     const approval = selectApprovalPolicy(config.policy, policy);
     const explainer = provider ?? rulesExplainer;
+    logSources?.add({
+      name: "advisory",
+      types: ["advisory_asset", "advisory_review"],
+      digests: () => store.logDigests(),
+    });
     verifiers.add(advisoryLinkVerifier(() => ({ runs, advisories: store })));
     const service = new AdvisoryService({
       store,

@@ -9,6 +9,7 @@ import type { AdvisoryLink, AdvisoryStore } from "../../contracts/ports/advisory
 import type { ArtifactUpcaster } from "../../contracts/ports/artifact_upcaster.js";
 import type { RunStore } from "../../contracts/ports/run_store.js";
 import type { TransparencyLog } from "../../contracts/ports/transparency_log.js";
+import { type ReceiptReply, receiptOf } from "../../contracts/log_receipts.js";
 import type { Logger } from "../../kernel/plugin_api/plugin.js";
 import { AdvisoryAssets, type AssetView } from "./assets.js";
 import { AdvisoryLinks } from "./links.js";
@@ -38,6 +39,7 @@ export class AdvisoryService {
   readonly #reviews: AdvisoryReviews;
   readonly #links: AdvisoryLinks;
   readonly #suggest: SuggestAndAttach;
+  readonly #log: TransparencyLog | undefined;
 
   /** After a crash: appends the leaves of link writes that completed but were not logged. */
   recoverLinkLeaves(): Promise<{ appended: number; forgotten: number }> {
@@ -45,6 +47,7 @@ export class AdvisoryService {
   }
 
   constructor(deps: AdvisoryServiceDeps) {
+    this.#log = deps.log;
     const { store, metrics, logger } = deps;
     this.#assets = new AdvisoryAssets({ store, metrics, logger });
     this.#reviews = new AdvisoryReviews({ store, assets: this.#assets, metrics, logger });
@@ -65,6 +68,12 @@ export class AdvisoryService {
   }
 
   /** The asset with its review state; 404 when unknown. */
+  /** The asset's receipt (404 for an unknown asset, one not in the log, or no log loaded). */
+  async receipt(assetId: string): Promise<ReceiptReply> {
+    await this.#assets.find(assetId);
+    return receiptOf(this.#log, "advisory_asset", assetId, `advisory ${assetId}`);
+  }
+
   getAsset(assetId: string): Promise<AssetView> {
     return this.#reviews.assetWithReview(assetId);
   }

@@ -33,6 +33,9 @@ import { canonicalize } from "../../contracts/jcs.js";
 import { parseUtc } from "../../contracts/time.js";
 import { GroupCommit } from "../../kernel/plugin_api/storage.js";
 import type { TransparencyLog } from "../../contracts/ports/transparency_log.js";
+import { ADVISORY_LINK_PREFIX } from "../../contracts/ports/advisory_store.js";
+import type { RecordDigest } from "../../contracts/log_reconcile.js";
+import { advisoryLinkLeafId } from "../../contracts/record_leaves.js";
 import type { Logger } from "../../kernel/plugin_api/plugin.js";
 import { ArtifactFiles, type RunFile } from "./artifact_files.js";
 import { ByteLruCache } from "./lru_cache.js";
@@ -348,6 +351,23 @@ export class EmbeddedRunStore implements RunStore {
     // Swap the index contents in one transaction: readers see the old or the new index.
     this.#idx.replaceAll(rows);
     return { indexed: rows.length, corrupt };
+  }
+
+  /**
+   * The digests of every stored run and advisory link as the files hold them now
+   * (read directly, no index trusted), for reconciling with the transparency log.
+   */
+  async *logDigests(): AsyncGenerator<RecordDigest> {
+    for await (const file of this.files.scan()) {
+      yield { type: "run", id: file.runId, sha256: sha256Hex(await this.files.read(file.location)) };
+    }
+    for await (const sidecar of this.files.scanSidecars(ADVISORY_LINK_PREFIX)) {
+      yield {
+        type: "advisory_link",
+        id: advisoryLinkLeafId(sidecar.runId, sidecar.name.slice(ADVISORY_LINK_PREFIX.length)),
+        sha256: sha256Hex(await this.files.read(sidecar.location)),
+      };
+    }
   }
 
   async close(): Promise<void> {

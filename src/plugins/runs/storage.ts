@@ -6,6 +6,7 @@
  * without stores here is refused when the kernel is built.
  */
 import type { Database } from "../../contracts/ports/database.js";
+import type { RecordDigest } from "../../contracts/log_reconcile.js";
 import type { IdempotencyStore } from "../../contracts/ports/idempotency_store.js";
 import type { RunStore } from "../../contracts/ports/run_store.js";
 import type { TransparencyLog } from "../../contracts/ports/transparency_log.js";
@@ -18,6 +19,8 @@ import { SqliteIdempotencyStore } from "./sqlite_idempotency_store.js";
 export interface RunsStorage {
   readonly runs: RunStore;
   readonly idempotency: IdempotencyStore;
+  /** Every stored run and advisory link as stored now, for `rmos verify`'s log reconciliation. */
+  logDigests?(): AsyncIterable<RecordDigest>;
   /** Opens the stores (the database is open and migrated). */
   open(): Promise<void>;
   close(): Promise<void>;
@@ -30,6 +33,7 @@ export function runsStorage(db: Database, config: AppConfig, logger: Logger, log
       const runs = new EmbeddedRunStore({ dataDir: config.dataDir, cacheBytes: config.cacheBytes, logger, log });
       return {
         runs,
+        logDigests: () => runs.logDigests(),
         idempotency: builtOnFirstUse(() => new SqliteIdempotencyStore(sqliteConnectionOf(db))),
         open: async () => {
           await runs.open(sqliteConnectionOf(db));

@@ -3,6 +3,7 @@
  * the service, shape the answer (content types, cache headers, problem+json for a
  * bad path or a tile, proof or record that does not exist).
  */
+import { receiptReply } from "../../contracts/log_receipts.js";
 import { LogRangeError } from "../../contracts/ports/transparency_log.js";
 import { ProblemError } from "../../contracts/problem.js";
 import { encodeBase64 } from "../../contracts/tlog/base64.js";
@@ -88,15 +89,11 @@ export function registerLogRoutes(r: RouteRegistrar, service: () => Transparency
 
   r.openapi(receiptRoute, async (c) => {
     const { type, id } = c.req.valid("query");
-    const answer = await service().receipt(type, id);
-    if (answer.status === "unknown") {
-      throw new ProblemError(404, `the log holds no ${type} ${id}`, { slug: "not-in-log" });
+    const reply = receiptReply(await service().receipt(type, id), `${type} ${id}`);
+    if (reply.status === 202) {
+      c.header("Retry-After", reply.retryAfter);
+      return c.json(reply.body, 202);
     }
-    if (answer.status === "pending") {
-      c.header("Retry-After", String(Math.max(1, Math.ceil(answer.retry_after_ms / 1000))));
-      return c.json({ ...answer }, 202);
-    }
-    const { receipt } = answer;
-    return c.json({ ...receipt, inclusion_proof: [...receipt.inclusion_proof] }, 200);
+    return c.json(reply.body, 200);
   });
 }

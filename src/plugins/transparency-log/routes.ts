@@ -8,6 +8,7 @@
  */
 import { createRoute, z } from "@hono/zod-openapi";
 import { jsonContent, problemResponses } from "../../contracts/http.js";
+import { receiptResponses } from "../../contracts/log_receipts.js";
 import { LEAF_TYPES } from "../../contracts/tlog/leaf.js";
 
 const TAG = "transparency-log";
@@ -22,23 +23,6 @@ const count = (description: string) =>
 
 const TEXT = { "text/plain; charset=utf-8": { schema: { type: "string" as const } } };
 const BINARY = { "application/octet-stream": { schema: { type: "string" as const, format: "binary" } } };
-
-export const ReceiptSchema = z
-  .object({
-    leaf_index: z.number().int().nonnegative(),
-    leaf: z.string().openapi({ description: "The canonical leaf JSON (RFC 8785), as a string." }),
-    inclusion_proof: z.array(z.string()).openapi({ description: "RFC 9162 audit path, base64 hashes." }),
-    checkpoint: z.string().openapi({ description: "The signed checkpoint note the proof leads to." }),
-  })
-  .openapi("LogReceipt");
-
-export const PendingReceiptSchema = z
-  .object({
-    status: z.literal("pending"),
-    leaf_index: z.number().int().nonnegative(),
-    retry_after_ms: z.number().int().nonnegative(),
-  })
-  .openapi("LogReceiptPending");
 
 export const InclusionProofSchema = z
   .object({ index: z.number().int(), size: z.number().int(), hashes: z.array(z.string()) })
@@ -137,12 +121,5 @@ export const receiptRoute = createRoute({
       })
       .strict(),
   },
-  responses: {
-    200: jsonContent(ReceiptSchema, "the receipt"),
-    202: {
-      ...jsonContent(PendingReceiptSchema, "in the log, not yet covered by a signed checkpoint"),
-      headers: { "Retry-After": { schema: { type: "string" }, description: "seconds" } },
-    },
-    ...problemResponses(400, 404),
-  },
+  responses: receiptResponses(),
 });
