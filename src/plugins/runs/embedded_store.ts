@@ -7,7 +7,7 @@
  * leaves a file without an index row, which `open` finds and indexes: at every start
  * the store removes leftover temp files and brings the index in line with the files.
  * With the transparency log on (the optional TRANSPARENCY_LOG), an intent is
- * group-committed before the file is written and the run's leaf is appended in the
+ * committed before the file is written and the run's leaf is appended in the
  * index row's transaction, so the 201 implies the leaf is durable; at start a file
  * without its row is appended only when its intent matches (a crash in between), and
  * a file no intent announced is indexed but left out of the log for `rmos verify`.
@@ -39,7 +39,7 @@ import { advisoryLinkLeafId } from "../../contracts/record_leaves.js";
 import type { Logger } from "../../kernel/plugin_api/plugin.js";
 import { ArtifactFiles, type RunFile } from "./artifact_files.js";
 import { ByteLruCache } from "./lru_cache.js";
-import { SqliteRunIndex, type IndexRow, type RunIntent } from "./sqlite_run_index.js";
+import { SqliteRunIndex, type IndexRow } from "./sqlite_run_index.js";
 
 export interface EmbeddedRunStoreOptions {
   readonly dataDir: string;
@@ -130,11 +130,6 @@ export class EmbeddedRunStore implements RunStore {
   readonly #indexing = new GroupCommit<IndexRow, boolean>((rows) =>
     this.#log ? this.#idx.insertManyLogged(rows, this.#log, () => true) : this.#idx.insertMany(rows),
   );
-  /** Intents of concurrent creates, one transaction per event-loop turn (log on only). */
-  readonly #announcing = new GroupCommit<RunIntent, true>((intents) => {
-    this.#idx.addIntents(intents);
-    return intents.map(() => true);
-  });
   readonly #log: TransparencyLog | undefined;
 
   constructor(options: EmbeddedRunStoreOptions) {
@@ -232,7 +227,8 @@ export class EmbeddedRunStore implements RunStore {
     const partition = this.files.partitionOf(artifact.created_at_utc);
     const location = this.files.locationOf(partition, artifact.run_id);
     const row = indexRowOf(artifact, location, bytes, sha256);
-    if (this.#log) await this.#announcing.submit({ run_id: artifact.run_id, sha256 });
+    // One small synchronous commit (WAL, no fsync of its own): no wait for another turn.
+    if (this.#log) this.#idx.addIntents([{ run_id: artifact.run_id, sha256 }]);
     if ((await this.files.writeRun(partition, artifact.run_id, bytes)) === "exists") {
       throw new RunAlreadyExistsError(artifact.run_id);
     }
