@@ -159,7 +159,10 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** The latest signed checkpoint (C2SP tlog-checkpoint as a signed note) */
+        /**
+         * The latest signed checkpoint (C2SP tlog-checkpoint as a signed note)
+         * @description The origin, the tree size and the base64 root hash, signed with the log's Ed25519 key as a C2SP signed note; verify it with GET /log/verifier-key. Never cached: a new one is signed within RMOS_LOG_CHECKPOINT_INTERVAL_MS of an append.
+         */
         get: operations["getLogCheckpoint"];
         put?: never;
         post?: never;
@@ -176,7 +179,10 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** The log's verifier key: <origin>+<8 hex key id>+<base64(0x01 ‖ Ed25519 public key)> */
+        /**
+         * The log's verifier key: <origin>+<8 hex key id>+<base64(0x01 ‖ Ed25519 public key)>
+         * @description The public key that checks every checkpoint and receipt of this log offline (the text form of Go's sumdb/note). Publish it; a receipt verified against another key proves nothing.
+         */
         get: operations["getLogVerifierKey"];
         put?: never;
         post?: never;
@@ -193,7 +199,10 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** The inclusion receipt of the record (type, id) against the latest signed checkpoint */
+        /**
+         * The inclusion receipt of the record (type, id) against the latest signed checkpoint
+         * @description The leaf, its inclusion proof and the latest signed checkpoint that covers it — verifiable offline with the verifier key. 202 with Retry-After while no signed checkpoint covers the leaf yet; 404 when the log holds no such record.
+         */
         get: operations["getLogReceipt"];
         put?: never;
         post?: never;
@@ -270,7 +279,10 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** The RFC 9162 inclusion proof of leaf `index` in the tree of size `size` */
+        /**
+         * The RFC 9162 inclusion proof of leaf `index` in the tree of size `size`
+         * @description The audit path (base64 hashes) from leaf `index` to the root of the tree of size `size`. 400 when index ≥ size; 404 when the log is not that large yet.
+         */
         get: operations["getLogInclusionProof"];
         put?: never;
         post?: never;
@@ -287,7 +299,10 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** The RFC 9162 consistency proof between the trees of sizes `from` and `to` */
+        /**
+         * The RFC 9162 consistency proof between the trees of sizes `from` and `to`
+         * @description Proves that the tree of size `to` extends the tree of size `from` (base64 hashes): check a kept checkpoint against a newer one. 400 when from > to; 404 when the log is not that large yet.
+         */
         get: operations["getLogConsistencyProof"];
         put?: never;
         post?: never;

@@ -38,6 +38,8 @@ export const checkpointRoute = createRoute({
   operationId: "getLogCheckpoint",
   tags: [TAG],
   summary: "The latest signed checkpoint (C2SP tlog-checkpoint as a signed note)",
+  description:
+    "The origin, the tree size and the base64 root hash, signed with the log's Ed25519 key as a C2SP signed note; verify it with GET /log/verifier-key. Never cached: a new one is signed within RMOS_LOG_CHECKPOINT_INTERVAL_MS of an append.",
   responses: { 200: { description: "the signed note", content: TEXT } },
 });
 
@@ -47,6 +49,8 @@ export const verifierKeyRoute = createRoute({
   operationId: "getLogVerifierKey",
   tags: [TAG],
   summary: "The log's verifier key: <origin>+<8 hex key id>+<base64(0x01 ‖ Ed25519 public key)>",
+  description:
+    "The public key that checks every checkpoint and receipt of this log offline (the text form of Go's sumdb/note). Publish it; a receipt verified against another key proves nothing.",
   responses: { 200: { description: "the verifier key", content: TEXT } },
 });
 
@@ -87,6 +91,8 @@ export const inclusionProofRoute = createRoute({
   operationId: "getLogInclusionProof",
   tags: [TAG],
   summary: "The RFC 9162 inclusion proof of leaf `index` in the tree of size `size`",
+  description:
+    "The audit path (base64 hashes) from leaf `index` to the root of the tree of size `size`. 400 when index ≥ size; 404 when the log is not that large yet.",
   request: { query: z.object({ index: count("leaf index"), size: count("tree size") }).strict() },
   responses: {
     200: jsonContent(InclusionProofSchema, "the audit path"),
@@ -100,6 +106,8 @@ export const consistencyProofRoute = createRoute({
   operationId: "getLogConsistencyProof",
   tags: [TAG],
   summary: "The RFC 9162 consistency proof between the trees of sizes `from` and `to`",
+  description:
+    "Proves that the tree of size `to` extends the tree of size `from` (base64 hashes): check a kept checkpoint against a newer one. 400 when from > to; 404 when the log is not that large yet.",
   request: { query: z.object({ from: count("first tree size"), to: count("second tree size") }).strict() },
   responses: {
     200: jsonContent(ConsistencyProofSchema, "the consistency path"),
@@ -113,6 +121,8 @@ export const receiptRoute = createRoute({
   operationId: "getLogReceipt",
   tags: [TAG],
   summary: "The inclusion receipt of the record (type, id) against the latest signed checkpoint",
+  description:
+    "The leaf, its inclusion proof and the latest signed checkpoint that covers it — verifiable offline with the verifier key. 202 with Retry-After while no signed checkpoint covers the leaf yet; 404 when the log holds no such record.",
   request: {
     query: z
       .object({
