@@ -81,7 +81,7 @@ test("kill -9 during creates: every acknowledged run has its leaf after restart,
       }
       assert.equal(leaves.size, rows.length, "every indexed run has its leaf");
       assert.ok(leaves.size >= acknowledged.size);
-      const intents = db.prepare("SELECT COUNT(*) FROM runs_log_intents").pluck().get();
+      const intents = db.prepare("SELECT COUNT(*) FROM tlog_intents WHERE type = 'run'").pluck().get();
       assert.equal(intents, 0, "intents cleared at start");
     } finally {
       db.close();

@@ -6,8 +6,8 @@
  * (kernel/db/group_commit.ts); the 201 is sent only after both. A crash between the two
  * leaves a file without an index row, which `open` finds and indexes: at every start
  * the store removes leftover temp files and brings the index in line with the files.
- * With the transparency log on (the optional TRANSPARENCY_LOG), an intent is
- * committed before the file is written and the run's leaf is appended in the
+ * With the transparency log on (the optional TRANSPARENCY_LOG), the run's leaf is
+ * announced to the log (an intent) before the file is written and the run's leaf is appended in the
  * index row's transaction, so the 201 implies the leaf is durable; at start a file
  * without its row is appended only when its intent matches (a crash in between), and
  * a file no intent announced is indexed but left out of the log for `rmos verify`.
@@ -39,7 +39,7 @@ import { advisoryLinkLeafId } from "../../contracts/record_leaves.js";
 import type { Logger } from "../../kernel/plugin_api/plugin.js";
 import { ArtifactFiles, type RunFile } from "./artifact_files.js";
 import { ByteLruCache } from "./lru_cache.js";
-import { SqliteRunIndex, type IndexRow } from "./sqlite_run_index.js";
+import { SqliteRunIndex, type IndexRow, runLeafOf } from "./sqlite_run_index.js";
 
 export interface EmbeddedRunStoreOptions {
   readonly dataDir: string;
@@ -162,7 +162,8 @@ export class EmbeddedRunStore implements RunStore {
   async reconcile(): Promise<ReconcileReport> {
     const tempFilesRemoved = await this.files.removeTempFiles();
     const known = this.#idx.locations();
-    const intents = this.#log ? this.#idx.intents() : new Map<string, string>();
+    const log = this.#log;
+    const intents = new Map((log ? await log.announced("run") : []).map((l) => [l.id, l.sha256]));
     const announced = (row: IndexRow) => intents.get(row.run_id) === row.file_sha256;
     const pending: IndexRow[] = [];
     let corrupt = 0;
@@ -197,7 +198,12 @@ export class EmbeddedRunStore implements RunStore {
       indexed += row ? 1 : 0;
     }
     flush();
-    if (this.#log) this.#idx.clearIntents();
+    // Intents left now belong to creates that were never acknowledged (no file, or other bytes).
+    if (log)
+      await log.forget(
+        "run",
+        (await log.announced("run")).map((l) => l.id),
+      );
     for (const [runId, location] of known) {
       this.#logger.error({ run_id: runId, location }, "index row without its artifact file: removed from the index");
       this.#idx.remove(runId);
@@ -227,8 +233,8 @@ export class EmbeddedRunStore implements RunStore {
     const partition = this.files.partitionOf(artifact.created_at_utc);
     const location = this.files.locationOf(partition, artifact.run_id);
     const row = indexRowOf(artifact, location, bytes, sha256);
-    // One small synchronous commit (WAL, no fsync of its own): no wait for another turn.
-    if (this.#log) this.#idx.addIntents([{ run_id: artifact.run_id, sha256 }]);
+    // The intent: one small commit in the log's table (WAL, no fsync of its own).
+    if (this.#log) await this.#log.announce([runLeafOf(row)]);
     if ((await this.files.writeRun(partition, artifact.run_id, bytes)) === "exists") {
       throw new RunAlreadyExistsError(artifact.run_id);
     }

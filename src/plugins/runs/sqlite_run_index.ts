@@ -4,8 +4,7 @@
  * filtered, keyset-paginated lists (newest first, `created_us DESC, run_id DESC`), so
  * no request scans the partitions. It is derived data: `rebuild` refills it from the
  * files. With the transparency log on, a run's leaf is appended in the transaction
- * that inserts its row, and an intent (run id, sha256) is committed before its file
- * is written so that start-up recovery tells a crash from a file slipped in.
+ * that inserts its row.
  */
 import type BetterSqlite3 from "better-sqlite3";
 import type { RunSummary } from "../../contracts/artifact.js";
@@ -19,12 +18,6 @@ export interface IndexRow extends RunSummary {
   readonly location: string;
   readonly file_sha256: string;
   readonly size_bytes: number;
-}
-
-/** A run about to be written: its id and the SHA-256 of its bytes. */
-export interface RunIntent {
-  readonly run_id: string;
-  readonly sha256: string;
 }
 
 /** The log leaf of an indexed run: its id, its stored bytes' SHA-256 and its creation time. */
@@ -49,9 +42,6 @@ export class SqliteRunIndex {
     log: TransparencyLog,
     logged: (row: IndexRow) => boolean,
   ) => boolean[];
-  readonly #addIntents: (intents: readonly RunIntent[]) => void;
-  readonly #intents: BetterSqlite3.Statement;
-  readonly #clearIntents: BetterSqlite3.Statement;
   readonly #lists = new Map<string, BetterSqlite3.Statement>();
 
   constructor(db: BetterSqlite3.Database) {
@@ -66,13 +56,6 @@ export class SqliteRunIndex {
     this.#locations = db.prepare("SELECT run_id, location FROM runs_index");
     this.#delete = db.prepare("DELETE FROM runs_index WHERE run_id = ?");
     this.#insertAll = db.transaction((rows: readonly IndexRow[]) => rows.map((row) => this.insert(row)));
-    const addIntent = db.prepare("INSERT OR REPLACE INTO runs_log_intents (run_id, sha256) VALUES (?, ?)");
-    const dropIntent = db.prepare("DELETE FROM runs_log_intents WHERE run_id = ?");
-    this.#addIntents = db.transaction((intents: readonly RunIntent[]) => {
-      for (const intent of intents) addIntent.run(intent.run_id, intent.sha256);
-    });
-    this.#intents = db.prepare("SELECT run_id, sha256 FROM runs_log_intents");
-    this.#clearIntents = db.prepare("DELETE FROM runs_log_intents");
     this.#insertLogged = db.transaction(
       (rows: readonly IndexRow[], log: TransparencyLog, logged: (row: IndexRow) => boolean) => {
         const results = rows.map((row) => this.insert(row));
@@ -80,7 +63,6 @@ export class SqliteRunIndex {
         rows.forEach((row, i) => {
           if (!results[i] || !logged(row)) return;
           leaves.push(runLeafOf(row));
-          dropIntent.run(row.run_id);
         });
         if (leaves.length > 0) log.appendInTransaction(leaves);
         return results;
@@ -106,26 +88,10 @@ export class SqliteRunIndex {
 
   /**
    * Adds many rows and, in the same transaction, the log leaves of those `logged`
-   * accepts (removing their intents): the rows and their leaves commit together.
+   * accepts (the append removes their intents): the rows and their leaves commit together.
    */
   insertManyLogged(rows: readonly IndexRow[], log: TransparencyLog, logged: (row: IndexRow) => boolean): boolean[] {
     return this.#insertLogged(rows, log, logged);
-  }
-
-  /** Records intents to write runs (committed before their files are written). */
-  addIntents(intents: readonly RunIntent[]): void {
-    this.#addIntents(intents);
-  }
-
-  /** run id → sha256 of every recorded intent. */
-  intents(): Map<string, string> {
-    const rows = this.#intents.all() as RunIntent[];
-    return new Map(rows.map((r) => [r.run_id, r.sha256]));
-  }
-
-  /** Clears every intent (at start, once the files they announced are indexed). */
-  clearIntents(): void {
-    this.#clearIntents.run();
   }
 
   /** Whether the run id is indexed. */
