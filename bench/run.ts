@@ -70,6 +70,10 @@ try {
     const m = await import("./diff/diff_bench.js" as string);
     return [await m.runDiffBench()];
   });
+  await optional("transparency-log", async () => {
+    const m = await import("./transparency-log/append_bench.js" as string);
+    return [await m.runLogBench({ workDir: path.join(workDir, "log"), seconds: quick ? 2 : 5 })];
+  });
   await optional("v1-compat", async () => {
     const m = await import("./v1-compat/import_bench.js" as string);
     return [await m.runV1ImportBench({ count: quick ? 5_000 : 100_000, workDir: path.join(workDir, "v1") })];

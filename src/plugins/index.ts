@@ -12,6 +12,7 @@ import { diffPlugin } from "./diff/mod.js";
 import { workflowSessionsPlugin } from "./workflow-sessions/mod.js";
 import { schemaMigrationsPlugin } from "./schema-migrations/mod.js";
 import { v1CompatPlugin } from "./v1-compat/mod.js";
+import { transparencyLogPlugin } from "./transparency-log/mod.js";
 import { consolePlugin } from "./console/mod.js";
 
 export const ALL_PLUGINS: readonly Plugin[] = [
@@ -22,5 +23,6 @@ export const ALL_PLUGINS: readonly Plugin[] = [
   workflowSessionsPlugin,
   schemaMigrationsPlugin,
   v1CompatPlugin,
+  transparencyLogPlugin,
   consolePlugin,
 ];

@@ -2,13 +2,13 @@
  * The console on a real kernel, through app.request: every page answers HTML with the
  * strict CSP and the other security headers; stored XSS payloads come back escaped; an
  * unknown run is a helpful HTML 404; filters reach the API by their own names and a
- * bad one is an HTML 400; the transparency log (absent on this build) shows as not
- * available; CSRF is checked on every POST (nothing recorded without it); the review
+ * bad one is an HTML 400; the transparency log shows as not available on a build
+ * without it; CSRF is checked on every POST (nothing recorded without it); the review
  * flow records through the API; downloads are attachments with their file name.
  */
 import assert from "node:assert/strict";
 import { after, before, describe, it } from "node:test";
-import { startTestKernel, type TestKernel } from "../../src/testing/test_kernel.js";
+import { jsonBody, sampleRunRequest, startTestKernel, type TestKernel } from "../../src/testing/test_kernel.js";
 import { CONSOLE_CSP } from "../../src/plugins/console/security_headers.js";
 import { type Seeded, seedConsoleData } from "./seed.js";
 
@@ -168,11 +168,21 @@ describe("console pages", () => {
   });
 
   it("the receipt and the log are 'not available on this installation' when the API has no log", async () => {
-    const run = await (await t.kernel.app.request(`/ui/runs/${seeded.greenRun}`)).text();
-    assert.match(run, /Not available on this installation/);
-    const log = await t.kernel.app.request("/ui/log");
-    assert.equal(log.status, 200);
-    assert.match(await log.text(), /Not available on this installation/);
+    const noLog = await startTestKernel({
+      env: { RMOS_PLUGINS: "runs,attachments,advisory,diff,workflow-sessions,console" },
+    });
+    try {
+      const created = await noLog.request("runs", jsonBody(sampleRunRequest()));
+      assert.equal(created.status, 201);
+      const { run_id } = (await created.json()) as { run_id: string };
+      const run = await (await noLog.kernel.app.request(`/ui/runs/${run_id}`)).text();
+      assert.match(run, /Not available on this installation/);
+      const log = await noLog.kernel.app.request("/ui/log");
+      assert.equal(log.status, 200);
+      assert.match(await log.text(), /Not available on this installation/);
+    } finally {
+      await noLog.close();
+    }
   });
 
   it("downloads an attachment as a file, sandboxed, with its name", async () => {

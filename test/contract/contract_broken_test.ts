@@ -2,7 +2,7 @@
  * The compliance kit catches non-compliant servers. Each server here is the real
  * service behind a proxy that breaks one rule on purpose: it accepts DELETE, rewrites a
  * stored value on the way out, defaults a missing risk_level on the way in, or answers
- * timestamps in a local offset. The kit must fail, naming the invariant; the same
+ * timestamps in a local offset, or alters a transparency-log receipt. The kit must fail, naming the invariant; the same
  * proxy passing everything through unchanged must pass, so the failures come from
  * the breakage and not from the proxy.
  */
@@ -16,6 +16,7 @@ import {
   makeCreateBody,
   runContract,
 } from "../../packages/contract/src/index.js";
+import { TRANSPARENCY_LOG } from "../../src/contracts/ports/transparency_log.js";
 import { startTestServer } from "../../src/testing/test_kernel.js";
 import { editJson, type ProxyRules, type RunningProxy, startProxy } from "./broken_proxy.js";
 
@@ -35,7 +36,7 @@ describe("the contract catches a non-compliant server", () => {
   let closeServer: () => Promise<void>;
   const proxies: RunningProxy[] = [];
   before(async () => {
-    const t = await startTestServer();
+    const t = await startTestServer({ env: { RMOS_LOG_CHECKPOINT_INTERVAL_MS: "20" } });
     upstream = t.server.url;
     closeServer = () => t.close();
     for (let i = 0; i < 3; i++) {
@@ -45,7 +46,10 @@ describe("the contract catches a non-compliant server", () => {
         body: JSON.stringify(makeCreateBody()),
       });
       assert.equal(res.status, 201, "runs for the read-only checks to inspect");
+      await res.body?.cancel();
     }
+    // Every run's receipt is covered by a signed checkpoint before the checks read it.
+    await t.kernel.resolve(TRANSPARENCY_LOG).signNow();
   });
   after(async () => {
     for (const p of proxies) await p.close();
@@ -67,6 +71,43 @@ describe("the contract catches a non-compliant server", () => {
     const report = await against({}, false, CONTRACT_CHECKS);
     assert.equal(report.results.length, CONTRACT_CHECKS.length);
     assert.deepEqual(failures(report.results), [], JSON.stringify(report.results.filter((r) => r.outcome === "fail")));
+  });
+
+  test("a server that alters a receipt fails the transparency-log check, naming the run (read-only)", async () => {
+    const receiptPath = /^\/api\/rmos\/runs\/run_[0-9A-Za-z]+\/receipt$/;
+    const tampers: Array<[string, (r: Record<string, any>) => void, RegExp]> = [
+      [
+        "a flipped proof hash",
+        (r) => {
+          const h = String(r.inclusion_proof?.[0] ?? "");
+          r.inclusion_proof = h
+            ? [`${h[0] === "A" ? "B" : "A"}${h.slice(1)}`, ...r.inclusion_proof.slice(1)]
+            : ["AAAA"];
+        },
+        /does not verify/,
+      ],
+      ["another leaf index", (r) => (r.leaf_index = Number(r.leaf_index) + 1), /does not verify/],
+      [
+        "a leaf naming other bytes",
+        (r) => (r.leaf = String(r.leaf).replace(/"sha256":"[0-9a-f]/, '"sha256":"0')),
+        /does not verify/,
+      ],
+    ];
+    const checks = CONTRACT_CHECKS.filter((c) => c.id === "transparency-log");
+    for (const [what, edit, message] of tampers) {
+      const report = await against(
+        {
+          rewriteResponse: (method, path, status, body) =>
+            method === "GET" && status === 200 && receiptPath.test(path) ? editJson(body, edit) : undefined,
+        },
+        true,
+        checks,
+      );
+      assert.deepEqual(failures(report.results), ["transparency-log"], what);
+      const r = report.results.find((x) => x.check.id === "transparency-log");
+      assert.match(r?.message ?? "", /run_\w+: the receipt/, what);
+      assert.match(r?.message ?? "", message, what);
+    }
   });
 
   test("a server that accepts DELETE fails invariant 3 (write-once), also read-only", async () => {

@@ -10,6 +10,8 @@ import type { Database } from "../../src/contracts/ports/database.js";
 import { loadConfig } from "../../src/kernel/config.js";
 import { SqliteDatabase } from "../../src/kernel/db/sqlite.js";
 import { createLogger } from "../../src/kernel/logger.js";
+import type { PluginContext } from "../../src/kernel/plugin_api/plugin.js";
+import { Registry } from "prom-client";
 import { builtOnFirstUse, StorageBackendError } from "../../src/kernel/plugin_api/storage.js";
 import { advisoryStorage } from "../../src/plugins/advisory/storage.js";
 import { FileAdvisoryStore } from "../../src/plugins/advisory/file_store.js";
@@ -18,17 +20,31 @@ import { blobStorage } from "../../src/plugins/attachments/storage.js";
 import { EmbeddedRunStore } from "../../src/plugins/runs/embedded_store.js";
 import { runsStorage } from "../../src/plugins/runs/storage.js";
 import { sessionStorage } from "../../src/plugins/workflow-sessions/storage.js";
+import { logStorage } from "../../src/plugins/transparency-log/storage.js";
 
 const config = loadConfig({ LOG_LEVEL: "silent", RMOS_DATA_DIR: "/nonexistent/rmos-data" });
 const logger = createLogger("silent", 2);
 /** A handle of the postgres kind: only its `kind` is read by the choices. */
 const postgres = { kind: "postgres" } as unknown as Database;
+/** A plugin context for the choices that take one (only read when a store is opened). */
+const contextOf = (name: string): PluginContext => ({
+  name,
+  config,
+  backend: "postgres",
+  logger,
+  metrics: new Registry(),
+  readConfig: () => {
+    throw new Error("not read by the storage choice");
+  },
+});
 
 test("on SQLite each plugin picks its embedded stores, without I/O", () => {
   const sqlite = new SqliteDatabase("/nonexistent/rmos.db");
   assert.ok(runsStorage(sqlite, config, logger).runs instanceof EmbeddedRunStore);
   assert.ok(blobStorage("sqlite", config, logger) instanceof EmbeddedBlobStore);
   assert.ok(advisoryStorage("sqlite", config, logger) instanceof FileAdvisoryStore);
+  const log = logStorage(sqlite, contextOf("transparency-log"));
+  assert.throws(() => log.log.origin, /not open yet/, "the log answers once started");
   const sessions = sessionStorage(sqlite);
   assert.throws(() => sessions.get("wfs_x"), /the database is not open yet/, "built on first use, after start");
 });
@@ -39,6 +55,7 @@ test("on PostgreSQL each plugin refuses, naming itself and the backend", () => {
     ["attachments", () => blobStorage("postgres", config, logger)],
     ["advisory", () => advisoryStorage("postgres", config, logger)],
     ["workflow-sessions", () => sessionStorage(postgres)],
+    ["transparency-log", () => logStorage(postgres, contextOf("transparency-log"))],
   ];
   for (const [plugin, choose] of cases) {
     assert.throws(

@@ -40,7 +40,7 @@ async function installInto(dir: string, tarball: string): Promise<void> {
 }
 
 const CONSUMER = `
-import { createRmosClient, RmosProblem } from "@rmos/client";
+import { createRmosClient, RmosProblem, verifyReceipt } from "@rmos/client";
 const client = createRmosClient({ baseUrl: process.env.RMOS_URL });
 const body = {
   mode: "rosette", tool_id: "tool_packed", status: "OK", request_summary: {},
@@ -54,7 +54,14 @@ for await (const s of client.runs.list({ tool_id: "tool_packed", limit: 1 })) id
 const blob = await client.attachments.upload(new TextEncoder().encode("hello"), { mime: "text/plain" });
 let problem;
 try { await client.runs.get("run_0123456789ab"); } catch (e) { problem = e instanceof RmosProblem ? e.status : String(e); }
-console.log(JSON.stringify({ same: again.run_id === run.run_id, read: read.run_id === run.run_id, ids, sha: blob.sha256, problem }));
+let receipt = await client.runs.receipt(run.run_id);
+for (let i = 0; receipt.status === "pending" && i < 100; i++) {
+  await new Promise((r) => setTimeout(r, 50));
+  receipt = await client.runs.receipt(run.run_id);
+}
+const key = (await (await fetch(process.env.RMOS_URL + "/api/rmos/log/verifier-key")).text()).trim();
+const checked = receipt.status === "ok" ? verifyReceipt(receipt.receipt, key) : { ok: false };
+console.log(JSON.stringify({ same: again.run_id === run.run_id, read: read.run_id === run.run_id, ids, sha: blob.sha256, problem, receipt: checked.ok && checked.leaf.id === run.run_id }));
 `;
 
 const TYPED_CONSUMER = `
@@ -73,7 +80,7 @@ describe("packed packages install alone and work against a live server", () => {
   let t: TestKernel & { server: { url: string } };
   const scratch = tempDir("rmos-packed-");
   before(async () => {
-    t = await startTestServer();
+    t = await startTestServer({ env: { RMOS_LOG_CHECKPOINT_INTERVAL_MS: "50" } });
   });
   after(async () => {
     await t.close();
@@ -86,15 +93,28 @@ describe("packed packages install alone and work against a live server", () => {
     const installed = path.join(project, "node_modules", "@rmos", "client");
     const installedNames = fs.readdirSync(path.join(project, "node_modules")).filter((n) => !n.startsWith("."));
     assert.deepEqual(installedNames, ["@rmos"], "nothing else installed");
-    assert.ok(fs.existsSync(path.join(installed, "dist", "index.d.ts")));
-    assert.ok(fs.existsSync(path.join(installed, "dist", "schema.d.ts")));
+    const shipped = path.join(installed, "dist", "packages", "client", "src");
+    assert.ok(fs.existsSync(path.join(shipped, "index.d.ts")));
+    assert.ok(fs.existsSync(path.join(shipped, "schema.d.ts")));
+    assert.ok(
+      fs.existsSync(path.join(installed, "dist", "src", "contracts", "tlog", "receipt.js")),
+      "the verifier ships",
+    );
 
     fs.writeFileSync(path.join(project, "consumer.mjs"), CONSUMER);
     const { stdout } = await run(process.execPath, ["consumer.mjs"], {
       cwd: project,
       env: { PATH: process.env.PATH ?? "", RMOS_URL: t.server.url },
     });
-    const result = JSON.parse(stdout) as { same: boolean; read: boolean; ids: string[]; sha: string; problem: number };
+    const result = JSON.parse(stdout) as {
+      same: boolean;
+      read: boolean;
+      ids: string[];
+      sha: string;
+      problem: number;
+      receipt: boolean;
+    };
+    assert.equal(result.receipt, true, "the run's receipt verifies with the shipped verifier");
     assert.equal(result.same, true, "the same Idempotency-Key answers the same run");
     assert.equal(result.read, true);
     assert.equal(result.ids.length, 1);

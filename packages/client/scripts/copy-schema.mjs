@@ -8,4 +8,7 @@ import path from "node:path";
 import { fileURLToPath } from "node:url";
 
 const root = path.dirname(path.dirname(fileURLToPath(import.meta.url)));
-fs.copyFileSync(path.join(root, "src", "schema.d.ts"), path.join(root, "dist", "schema.d.ts"));
+fs.copyFileSync(
+  path.join(root, "src", "schema.d.ts"),
+  path.join(root, "dist", "packages", "client", "src", "schema.d.ts"),
+);

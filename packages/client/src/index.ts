@@ -3,6 +3,7 @@
  * {@link createRmosClient}; errors are {@link RmosProblem} (an error answer, with its
  * problem+json fields) or {@link RmosConnectionError} (no answer). The data types are
  * generated from the service's openapi.json (`paths`, `components` for the raw ones).
+ * {@link verifyReceipt} checks a run's receipt (`runs.receipt`) offline.
  */
 export type { AdvisoriesApi } from "./advisories.js";
 export type {
@@ -19,5 +20,10 @@ export { type CallOptions, type CreateRunOptions, newIdempotencyKey, type RunsAp
 export type { components, paths } from "./schema.js";
 export type { SessionsApi } from "./sessions.js";
 export type { FetchLike } from "./transport.js";
+/** Checks a transparency-log receipt offline against the log's verifier key (the service's own verifier). */
+export { verifyReceipt } from "../../../src/contracts/tlog/receipt.js";
+export type { Checkpoint } from "../../../src/contracts/tlog/checkpoint.js";
+export type { LogLeaf } from "../../../src/contracts/tlog/leaf.js";
+export type { Verified } from "../../../src/contracts/tlog/verify_result.js";
 export type * from "./types.js";
 export type { NodeReadableLike, UploadData } from "./upload_source.js";

@@ -3,7 +3,8 @@
  * gives none, so that a retry after a lost connection or a 503 cannot create a second
  * run), read one (with ETag reuse: the client remembers each artifact and its ETag,
  * asks with `If-None-Match`, and serves its copy on a 304), list them as an async
- * iterator over every page, verify one, and diff two.
+ * iterator over every page, verify one, diff two, and fetch a run's transparency-log
+ * receipt.
  */
 import { EtagCache } from "./etag_cache.js";
 import { everyItem } from "./pages.js";
@@ -13,7 +14,10 @@ import type {
   RunArtifact,
   RunDiff,
   RunFilters,
+  LogReceipt,
+  LogReceiptPending,
   RunPage,
+  RunReceipt,
   RunSummary,
   RunVerifyReport,
 } from "./types.js";
@@ -43,6 +47,12 @@ export interface RunsApi {
   verify(runId: string, options?: CallOptions): Promise<RunVerifyReport>;
   /** What changed from run `a` to run `b`. */
   diff(a: string, b: string, options?: CallOptions): Promise<RunDiff>;
+  /**
+   * The run's transparency-log receipt (check it offline with {@link verifyReceipt} and
+   * the log's verifier key), or `pending` with the time to ask again while no signed
+   * checkpoint covers it yet.
+   */
+  receipt(runId: string, options?: CallOptions): Promise<RunReceipt>;
 }
 
 /** A new Idempotency-Key (random, 122 bits). */
@@ -99,6 +109,18 @@ export function runsApi(transport: Transport, cacheSize: number): RunsApi {
     },
 
     page,
+
+    async receipt(runId, options = {}) {
+      const res = await transport.send({
+        method: "GET",
+        path: `${runPath(runId)}/receipt`,
+        retry: true,
+        expect: [200, 202],
+        ...options,
+      });
+      if (res.status === 202) return jsonOf<LogReceiptPending>(res);
+      return { status: "ok", receipt: await jsonOf<LogReceipt>(res) };
+    },
 
     async verify(runId, options = {}) {
       return jsonOf<RunVerifyReport>(

@@ -152,6 +152,66 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/rmos/log/checkpoint": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The latest signed checkpoint (C2SP tlog-checkpoint as a signed note)
+         * @description The origin, the tree size and the base64 root hash, signed with the log's Ed25519 key as a C2SP signed note; verify it with GET /log/verifier-key. Never cached: a new one is signed within RMOS_LOG_CHECKPOINT_INTERVAL_MS of an append.
+         */
+        get: operations["getLogCheckpoint"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/rmos/log/verifier-key": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The log's verifier key: <origin>+<8 hex key id>+<base64(0x01 ‖ Ed25519 public key)>
+         * @description The public key that checks every checkpoint and receipt of this log offline (the text form of Go's sumdb/note). Publish it; a receipt verified against another key proves nothing.
+         */
+        get: operations["getLogVerifierKey"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/rmos/log/receipt": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The inclusion receipt of the record (type, id) against the latest signed checkpoint
+         * @description The leaf, its inclusion proof and the latest signed checkpoint that covers it — verifiable offline with the verifier key. 202 with Retry-After while no signed checkpoint covers the leaf yet; 404 when the log holds no such record.
+         */
+        get: operations["getLogReceipt"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/rmos/runs/diff": {
         parameters: {
             query?: never;
@@ -212,6 +272,46 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/rmos/log/proof/inclusion": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The RFC 9162 inclusion proof of leaf `index` in the tree of size `size`
+         * @description The audit path (base64 hashes) from leaf `index` to the root of the tree of size `size`. 400 when index ≥ size; 404 when the log is not that large yet.
+         */
+        get: operations["getLogInclusionProof"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/rmos/log/proof/consistency": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The RFC 9162 consistency proof between the trees of sizes `from` and `to`
+         * @description Proves that the tree of size `to` extends the tree of size `from` (base64 hashes): check a kept checkpoint against a newer one. 400 when from > to; 404 when the log is not that large yet.
+         */
+        get: operations["getLogConsistencyProof"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/rmos/v1/runs/{run_id}": {
         parameters: {
             query?: never;
@@ -224,6 +324,86 @@ export interface paths {
          * @description Deprecated: use GET /runs/{run_id}. Imported runs are answered with their original v1 record, byte for byte; runs created since are mapped back to the v1 shape. X-Rmos-V1-Source says which (v1-record or mapped); X-Rmos-Hash-Method how request_hash was computed.
          */
         get: operations["getRunV1"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/rmos/log/tile/{level}/{n1}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * A hash tile or entry bundle whose path has 1 element(s) after the level (C2SP tlog-tiles)
+         * @description tile/<L>/<N>[.p/<W>]: 256 hashes (8 192 bytes) of tree level 8·L, or W of them for a partial tile; tile/entries/<N>[.p/<W>]: the leaves, each prefixed by its big-endian uint16 length. Full tiles are immutable (cached for a year); a tile not yet complete exists only in its partial form.
+         */
+        get: operations["getLogTile1"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/rmos/log/tile/{level}/{n1}/{n2}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * A hash tile or entry bundle whose path has 2 element(s) after the level (C2SP tlog-tiles)
+         * @description tile/<L>/<N>[.p/<W>]: 256 hashes (8 192 bytes) of tree level 8·L, or W of them for a partial tile; tile/entries/<N>[.p/<W>]: the leaves, each prefixed by its big-endian uint16 length. Full tiles are immutable (cached for a year); a tile not yet complete exists only in its partial form.
+         */
+        get: operations["getLogTile2"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/rmos/log/tile/{level}/{n1}/{n2}/{n3}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * A hash tile or entry bundle whose path has 3 element(s) after the level (C2SP tlog-tiles)
+         * @description tile/<L>/<N>[.p/<W>]: 256 hashes (8 192 bytes) of tree level 8·L, or W of them for a partial tile; tile/entries/<N>[.p/<W>]: the leaves, each prefixed by its big-endian uint16 length. Full tiles are immutable (cached for a year); a tile not yet complete exists only in its partial form.
+         */
+        get: operations["getLogTile3"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/rmos/log/tile/{level}/{n1}/{n2}/{n3}/{n4}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * A hash tile or entry bundle whose path has 4 element(s) after the level (C2SP tlog-tiles)
+         * @description tile/<L>/<N>[.p/<W>]: 256 hashes (8 192 bytes) of tree level 8·L, or W of them for a partial tile; tile/entries/<N>[.p/<W>]: the leaves, each prefixed by its big-endian uint16 length. Full tiles are immutable (cached for a year); a tile not yet complete exists only in its partial form.
+         */
+        get: operations["getLogTile4"];
         put?: never;
         post?: never;
         delete?: never;
@@ -324,6 +504,26 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/rmos/runs/{run_id}/receipt": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The run's transparency-log receipt: its leaf, inclusion proof and signed checkpoint
+         * @description Verifiable offline with the log's verifier key (GET /log/verifier-key). 202 with Retry-After while no signed checkpoint covers the leaf yet; 404 for an unknown run, a run not in the log, or when the log plugin is not loaded.
+         */
+        get: operations["getRunReceipt"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/rmos/runs/{run_id}/attachments": {
         parameters: {
             query?: never;
@@ -336,6 +536,26 @@ export interface paths {
          * @description The attachments the run was created with: sha256, kind, mime, filename and size of each. The bytes are fetched one by one from /runs/{run_id}/attachments/{sha256}.
          */
         get: operations["listRunAttachments"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/rmos/advisories/{asset_id}/receipt": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The asset's transparency-log receipt: its leaf, inclusion proof and signed checkpoint
+         * @description Verifiable offline with the log's verifier key (GET /log/verifier-key). 202 with Retry-After while no signed checkpoint covers the leaf yet; 404 for an unknown asset, one not in the log, or when the log plugin is not loaded.
+         */
+        get: operations["getAdvisoryReceipt"];
         put?: never;
         post?: never;
         delete?: never;
@@ -770,6 +990,21 @@ export interface components {
             /** @description Pass as ?cursor= for the next page; null on the last page. */
             next_cursor: string | null;
         };
+        LogReceipt: {
+            leaf_index: number;
+            /** @description The canonical leaf JSON (RFC 8785), as a string. */
+            leaf: string;
+            /** @description RFC 9162 audit path, base64 hashes. */
+            inclusion_proof: string[];
+            /** @description The signed checkpoint note the proof leads to. */
+            checkpoint: string;
+        };
+        LogReceiptPending: {
+            /** @enum {string} */
+            status: "pending";
+            leaf_index: number;
+            retry_after_ms: number;
+        };
         RunDiff: {
             a: components["schemas"]["RunId"];
             b: components["schemas"]["RunId"];
@@ -886,6 +1121,16 @@ export interface components {
          * @example 2.0.0
          */
         SchemaVersion: string;
+        LogInclusionProof: {
+            index: number;
+            size: number;
+            hashes: string[];
+        };
+        LogConsistencyProof: {
+            from: number;
+            to: number;
+            hashes: string[];
+        };
         /** @description A run in the legacy v1 shape. For runs imported from v1: the exact record v1 stored. For runs created since: mapped back from the artifact (request_hash is then its RFC 8785 feasibility_sha256). */
         V1Run: {
             run_id: string;
@@ -1786,6 +2031,251 @@ export interface operations {
             };
         };
     };
+    getLogCheckpoint: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description the signed note */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/plain; charset=utf-8": string;
+                };
+            };
+            /** @description Malformed request: invalid JSON, a field or parameter that fails validation. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No credential, or one that is malformed, unknown, expired or revoked (RMOS_AUTH=on); WWW-Authenticate: Bearer says which. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The credential is valid but holds none of the operation's roles (x-rmos-roles), or a review rule refuses it. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description URI Too Long */
+            414: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too many requests from this client: wait for Retry-After seconds (see docs/operations.md, Limits). */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unexpected server error (logged with the request id). */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    getLogVerifierKey: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description the verifier key */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/plain; charset=utf-8": string;
+                };
+            };
+            /** @description Malformed request: invalid JSON, a field or parameter that fails validation. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No credential, or one that is malformed, unknown, expired or revoked (RMOS_AUTH=on); WWW-Authenticate: Bearer says which. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The credential is valid but holds none of the operation's roles (x-rmos-roles), or a review rule refuses it. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description URI Too Long */
+            414: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too many requests from this client: wait for Retry-After seconds (see docs/operations.md, Limits). */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unexpected server error (logged with the request id). */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    getLogReceipt: {
+        parameters: {
+            query: {
+                type: "run" | "advisory_asset" | "advisory_review" | "advisory_link" | "session_event";
+                id: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description the receipt: the leaf, its inclusion proof and the signed checkpoint */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["LogReceipt"];
+                };
+            };
+            /** @description in the log, not yet covered by a signed checkpoint */
+            202: {
+                headers: {
+                    /** @description seconds */
+                    "Retry-After"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["LogReceiptPending"];
+                };
+            };
+            /** @description Malformed request: invalid JSON, a field or parameter that fails validation. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No credential, or one that is malformed, unknown, expired or revoked (RMOS_AUTH=on); WWW-Authenticate: Bearer says which. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The credential is valid but holds none of the operation's roles (x-rmos-roles), or a review rule refuses it. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No such resource. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description URI Too Long */
+            414: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too many requests from this client: wait for Retry-After seconds (see docs/operations.md, Limits). */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unexpected server error (logged with the request id). */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
     diffRuns: {
         parameters: {
             query: {
@@ -2089,6 +2579,182 @@ export interface operations {
             };
         };
     };
+    getLogInclusionProof: {
+        parameters: {
+            query: {
+                /** @description leaf index */
+                index: number;
+                /** @description tree size */
+                size: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description the audit path */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["LogInclusionProof"];
+                };
+            };
+            /** @description Malformed request: invalid JSON, a field or parameter that fails validation. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No credential, or one that is malformed, unknown, expired or revoked (RMOS_AUTH=on); WWW-Authenticate: Bearer says which. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The credential is valid but holds none of the operation's roles (x-rmos-roles), or a review rule refuses it. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No such resource. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description URI Too Long */
+            414: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too many requests from this client: wait for Retry-After seconds (see docs/operations.md, Limits). */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unexpected server error (logged with the request id). */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    getLogConsistencyProof: {
+        parameters: {
+            query: {
+                /** @description first tree size */
+                from: number;
+                /** @description second tree size */
+                to: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description the consistency path */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["LogConsistencyProof"];
+                };
+            };
+            /** @description Malformed request: invalid JSON, a field or parameter that fails validation. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No credential, or one that is malformed, unknown, expired or revoked (RMOS_AUTH=on); WWW-Authenticate: Bearer says which. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The credential is valid but holds none of the operation's roles (x-rmos-roles), or a review rule refuses it. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No such resource. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description URI Too Long */
+            414: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too many requests from this client: wait for Retry-After seconds (see docs/operations.md, Limits). */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unexpected server error (logged with the request id). */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
     getRunV1: {
         parameters: {
             query?: never;
@@ -2125,6 +2791,378 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content?: never;
+            };
+            /** @description Malformed request: invalid JSON, a field or parameter that fails validation. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No credential, or one that is malformed, unknown, expired or revoked (RMOS_AUTH=on); WWW-Authenticate: Bearer says which. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The credential is valid but holds none of the operation's roles (x-rmos-roles), or a review rule refuses it. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No such resource. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description URI Too Long */
+            414: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too many requests from this client: wait for Retry-After seconds (see docs/operations.md, Limits). */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unexpected server error (logged with the request id). */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    getLogTile1: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description 0–63, or `entries` for entry bundles */
+                level: string;
+                /** @description a tile index element (x001, 067) or .p/<W> */
+                n1: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description the tile */
+            200: {
+                headers: {
+                    /** @description immutable for full tiles */
+                    "Cache-Control"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/octet-stream": string;
+                };
+            };
+            /** @description Malformed request: invalid JSON, a field or parameter that fails validation. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No credential, or one that is malformed, unknown, expired or revoked (RMOS_AUTH=on); WWW-Authenticate: Bearer says which. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The credential is valid but holds none of the operation's roles (x-rmos-roles), or a review rule refuses it. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No such resource. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description URI Too Long */
+            414: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too many requests from this client: wait for Retry-After seconds (see docs/operations.md, Limits). */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unexpected server error (logged with the request id). */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    getLogTile2: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description 0–63, or `entries` for entry bundles */
+                level: string;
+                /** @description a tile index element (x001, 067) or .p/<W> */
+                n1: string;
+                /** @description a tile index element (x001, 067) or .p/<W> */
+                n2: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description the tile */
+            200: {
+                headers: {
+                    /** @description immutable for full tiles */
+                    "Cache-Control"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/octet-stream": string;
+                };
+            };
+            /** @description Malformed request: invalid JSON, a field or parameter that fails validation. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No credential, or one that is malformed, unknown, expired or revoked (RMOS_AUTH=on); WWW-Authenticate: Bearer says which. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The credential is valid but holds none of the operation's roles (x-rmos-roles), or a review rule refuses it. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No such resource. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description URI Too Long */
+            414: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too many requests from this client: wait for Retry-After seconds (see docs/operations.md, Limits). */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unexpected server error (logged with the request id). */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    getLogTile3: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description 0–63, or `entries` for entry bundles */
+                level: string;
+                /** @description a tile index element (x001, 067) or .p/<W> */
+                n1: string;
+                /** @description a tile index element (x001, 067) or .p/<W> */
+                n2: string;
+                /** @description a tile index element (x001, 067) or .p/<W> */
+                n3: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description the tile */
+            200: {
+                headers: {
+                    /** @description immutable for full tiles */
+                    "Cache-Control"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/octet-stream": string;
+                };
+            };
+            /** @description Malformed request: invalid JSON, a field or parameter that fails validation. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No credential, or one that is malformed, unknown, expired or revoked (RMOS_AUTH=on); WWW-Authenticate: Bearer says which. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The credential is valid but holds none of the operation's roles (x-rmos-roles), or a review rule refuses it. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No such resource. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description URI Too Long */
+            414: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too many requests from this client: wait for Retry-After seconds (see docs/operations.md, Limits). */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unexpected server error (logged with the request id). */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    getLogTile4: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description 0–63, or `entries` for entry bundles */
+                level: string;
+                /** @description a tile index element (x001, 067) or .p/<W> */
+                n1: string;
+                /** @description a tile index element (x001, 067) or .p/<W> */
+                n2: string;
+                /** @description a tile index element (x001, 067) or .p/<W> */
+                n3: string;
+                /** @description a tile index element (x001, 067) or .p/<W> */
+                n4: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description the tile */
+            200: {
+                headers: {
+                    /** @description immutable for full tiles */
+                    "Cache-Control"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/octet-stream": string;
+                };
             };
             /** @description Malformed request: invalid JSON, a field or parameter that fails validation. */
             400: {
@@ -2819,6 +3857,102 @@ export interface operations {
             };
         };
     };
+    getRunReceipt: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                run_id: components["schemas"]["RunId"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description the receipt: the leaf, its inclusion proof and the signed checkpoint */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["LogReceipt"];
+                };
+            };
+            /** @description in the log, not yet covered by a signed checkpoint */
+            202: {
+                headers: {
+                    /** @description seconds */
+                    "Retry-After"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["LogReceiptPending"];
+                };
+            };
+            /** @description Malformed request: invalid JSON, a field or parameter that fails validation. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No credential, or one that is malformed, unknown, expired or revoked (RMOS_AUTH=on); WWW-Authenticate: Bearer says which. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The credential is valid but holds none of the operation's roles (x-rmos-roles), or a review rule refuses it. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No such resource. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description URI Too Long */
+            414: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too many requests from this client: wait for Retry-After seconds (see docs/operations.md, Limits). */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unexpected server error (logged with the request id). */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
     listRunAttachments: {
         parameters: {
             query?: never;
@@ -2837,6 +3971,102 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["RunAttachmentList"];
+                };
+            };
+            /** @description Malformed request: invalid JSON, a field or parameter that fails validation. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No credential, or one that is malformed, unknown, expired or revoked (RMOS_AUTH=on); WWW-Authenticate: Bearer says which. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The credential is valid but holds none of the operation's roles (x-rmos-roles), or a review rule refuses it. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No such resource. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description URI Too Long */
+            414: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too many requests from this client: wait for Retry-After seconds (see docs/operations.md, Limits). */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unexpected server error (logged with the request id). */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    getAdvisoryReceipt: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                asset_id: components["schemas"]["AdvisoryId"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description the receipt: the leaf, its inclusion proof and the signed checkpoint */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["LogReceipt"];
+                };
+            };
+            /** @description in the log, not yet covered by a signed checkpoint */
+            202: {
+                headers: {
+                    /** @description seconds */
+                    "Retry-After"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["LogReceiptPending"];
                 };
             };
             /** @description Malformed request: invalid JSON, a field or parameter that fails validation. */

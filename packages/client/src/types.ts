@@ -40,3 +40,7 @@ export type SessionFilters = Omit<
   NonNullable<paths["/api/rmos/workflow-sessions"]["get"]["parameters"]["query"]>,
   "cursor"
 >;
+export type LogReceipt = Schemas["LogReceipt"];
+export type LogReceiptPending = Schemas["LogReceiptPending"];
+/** What `runs.receipt` answers: the receipt, or "pending" until a signed checkpoint covers the run. */
+export type RunReceipt = { readonly status: "ok"; readonly receipt: LogReceipt } | LogReceiptPending;

@@ -1,7 +1,7 @@
 /**
  * The checks of the contract, in report order: the nine SPEC governance invariants,
  * then the other API rules that protect them (consistency, Idempotency-Key,
- * X-Request-Id, authentication and roles).
+ * X-Request-Id, authentication and roles) and the transparency log's receipts.
  */
 import type { Check } from "./check.js";
 import { atomicDurable } from "./checks/atomic_durable.js";
@@ -10,6 +10,7 @@ import { badInput } from "./checks/bad_input.js";
 import { consistencyRules } from "./checks/consistency.js";
 import { hashesTrue } from "./checks/hashes_true.js";
 import { idempotencyKey } from "./checks/idempotency_key.js";
+import { logReceipts } from "./checks/log_receipts.js";
 import { partitionedLayout } from "./checks/partitioned_layout.js";
 import { requestId } from "./checks/request_id.js";
 import { requiredFields } from "./checks/required_fields.js";
@@ -33,4 +34,5 @@ export const CONTRACT_CHECKS: readonly Check[] = [
   idempotencyKey,
   requestId,
   authorization,
+  logReceipts,
 ];

@@ -22,6 +22,8 @@ import type { CliCommand } from "./cli.js";
 import type { RouteRegistrar } from "./routes.js";
 
 export type { AppConfig } from "../config.js";
+/** A bad configuration value found by a plugin at start (reported without a stack, exit 2 in the CLI). */
+export { ConfigError } from "../config.js";
 export type { Logger } from "../logger.js";
 
 /** A dependency the plugin works without. */

@@ -12,6 +12,11 @@
  * damaged record raises CorruptAdvisoryError. Counts for the metrics are taken by one
  * scan in `open()` (before the service answers requests) and kept up to date by this
  * process's writes; the embedded store serves a single process.
+ *
+ * With the transparency log on, each record's leaf (the SHA-256 of its file's bytes) is
+ * announced before the file is written and appended right after; `recoverLeaves` at
+ * start appends the announced leaves whose file is there with those bytes (a crash in
+ * between) and forgets the others. A file nobody announced never enters the log.
  */
 import fs from "node:fs/promises";
 import path from "node:path";
@@ -28,6 +33,11 @@ import {
   type ReviewEvent,
   advisoryContentHash,
 } from "../../contracts/ports/advisory_store.js";
+import type { TransparencyLog } from "../../contracts/ports/transparency_log.js";
+import { recordLeaf } from "../../contracts/record_leaves.js";
+import type { RecordDigest } from "../../contracts/log_reconcile.js";
+import { sha256Hex } from "../../contracts/hashing.js";
+import type { LogLeaf } from "../../contracts/tlog/leaf.js";
 import { removeTempFiles, writeOnceDurable } from "../../kernel/plugin_api/storage.js";
 import type { Logger } from "../../kernel/plugin_api/plugin.js";
 import { ReviewEventSchema, StoredAssetSchema } from "./schemas.js";
@@ -39,6 +49,8 @@ const REVIEW_FILE = /^(adv_[0-9A-HJKMNP-TV-Z]{26})\.review\.json$/;
 export interface FileAdvisoryStoreOptions {
   readonly dataDir: string;
   readonly logger?: Logger;
+  /** The transparency log, when loaded. */
+  readonly log?: TransparencyLog | undefined;
 }
 
 /** The partition (UTC date) of an asset id; refuses anything that is not an advisory id. */
@@ -60,11 +72,48 @@ export class FileAdvisoryStore implements AdvisoryStore {
   /** `<data>/advisories` */
   readonly root: string;
   readonly #logger: Logger | undefined;
+  readonly #log: TransparencyLog | undefined;
   #counts = { assets: 0, approved: 0, rejected: 0 };
 
   constructor(options: FileAdvisoryStoreOptions) {
     this.root = path.join(options.dataDir, "advisories");
     this.#logger = options.logger;
+    this.#log = options.log;
+  }
+
+  /** Writes a record file once, its leaf announced before and appended after (log on). */
+  async #writeLogged(dir: string, name: string, bytes: Buffer, leaf: LogLeaf): Promise<"created" | "exists"> {
+    if (this.#log) await this.#log.announce([leaf]);
+    const outcome = await writeOnceDurable(dir, name, bytes);
+    if (outcome === "created") await this.#log?.append([leaf]);
+    return outcome;
+  }
+
+  /**
+   * After a crash: appends each announced asset or review leaf whose file holds the
+   * announced bytes, and forgets the others (their writes were never acknowledged).
+   */
+  async recoverLeaves(): Promise<{ appended: number; forgotten: number }> {
+    const log = this.#log;
+    if (!log) return { appended: 0, forgotten: 0 };
+    let appended = 0;
+    let forgotten = 0;
+    for (const type of ["advisory_asset", "advisory_review"] as const) {
+      const stale: string[] = [];
+      for (const leaf of await log.announced(type)) {
+        const name = type === "advisory_asset" ? `${leaf.id}.json` : `${leaf.id}.review.json`;
+        const bytes = ADVISORY_ID_PATTERN.test(leaf.id)
+          ? await readIfExists(path.join(this.#dirOf(leaf.id), name))
+          : undefined;
+        if (bytes && recordLeaf(type, leaf.id, bytes, leaf.created_at_utc).sha256 === leaf.sha256) {
+          await log.append([leaf]);
+          appended++;
+        } else stale.push(leaf.id);
+      }
+      await log.forget(type, stale);
+      forgotten += stale.length;
+    }
+    return { appended, forgotten };
   }
 
   /** Removes temp files left by a crash and counts what is stored. */
@@ -96,6 +145,21 @@ export class FileAdvisoryStore implements AdvisoryStore {
     return { assets: counts.assets, decisions: counts.approved + counts.rejected, unreadable };
   }
 
+  /** The digests of every stored asset and review event as the files hold them now. */
+  async *logDigests(): AsyncGenerator<RecordDigest> {
+    for (const partition of await this.#partitions()) {
+      const dir = path.join(this.root, partition);
+      for (const name of (await fs.readdir(dir)).sort()) {
+        const asset = ASSET_FILE.exec(name);
+        const review = REVIEW_FILE.exec(name);
+        const id = asset?.[1] ?? review?.[1];
+        if (!id) continue;
+        const sha256 = sha256Hex(await fs.readFile(path.join(dir, name)));
+        yield { type: asset ? "advisory_asset" : "advisory_review", id, sha256 };
+      }
+    }
+  }
+
   async #partitions(): Promise<string[]> {
     try {
       return (await fs.readdir(this.root)).filter((n) => PARTITION.test(n)).sort();
@@ -116,7 +180,8 @@ export class FileAdvisoryStore implements AdvisoryStore {
 
   async createAsset(asset: AdvisoryAssetRecord): Promise<void> {
     const bytes = Buffer.from(canonicalize(StoredAssetSchema.parse(asset)), "utf8");
-    const outcome = await writeOnceDurable(this.#dirOf(asset.asset_id), `${asset.asset_id}.json`, bytes);
+    const leaf = recordLeaf("advisory_asset", asset.asset_id, bytes, asset.created_at_utc);
+    const outcome = await this.#writeLogged(this.#dirOf(asset.asset_id), `${asset.asset_id}.json`, bytes, leaf);
     if (outcome === "exists") throw new AdvisoryAssetExistsError(asset.asset_id);
     this.#counts.assets++;
   }
@@ -160,7 +225,9 @@ export class FileAdvisoryStore implements AdvisoryStore {
     }
     const valid = ReviewEventSchema.parse(event) as ReviewEvent;
     const name = `${event.asset_id}.review.json`;
-    const outcome = await writeOnceDurable(dir, name, Buffer.from(canonicalize(valid), "utf8"));
+    const bytes = Buffer.from(canonicalize(valid), "utf8");
+    const leaf = recordLeaf("advisory_review", event.asset_id, bytes, valid.recorded_at_utc);
+    const outcome = await this.#writeLogged(dir, name, bytes, leaf);
     if (outcome === "created") {
       if (valid.decision === "approve") this.#counts.approved++;
       else this.#counts.rejected++;

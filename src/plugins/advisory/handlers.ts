@@ -6,6 +6,7 @@ import { API_BASE } from "../../kernel/plugin_api/routes.js";
 import { principalOf } from "../../kernel/plugin_api/auth.js";
 import type { RouteRegistrar } from "../../kernel/plugin_api/routes.js";
 import {
+  advisoryReceiptRoute,
   attachAdvisoryRoute,
   createAdvisoryRoute,
   getAdvisoryRoute,
@@ -23,6 +24,15 @@ export function registerAdvisoryRoutes(r: RouteRegistrar, service: AdvisoryServi
   });
 
   r.openapi(getAdvisoryRoute, async (c) => c.json(await service.getAsset(c.req.valid("param").asset_id), 200));
+
+  r.openapi(advisoryReceiptRoute, async (c) => {
+    const reply = await service.receipt(c.req.valid("param").asset_id);
+    if (reply.status === 202) {
+      c.header("Retry-After", reply.retryAfter);
+      return c.json(reply.body, 202);
+    }
+    return c.json(reply.body, 200);
+  });
 
   r.openapi(reviewAdvisoryRoute, async (c) =>
     c.json(await service.review(c.req.valid("param").asset_id, c.req.valid("json"), principalOf(c)), 201),

@@ -14,6 +14,8 @@ import {
 } from "../../contracts/ports/advisory_store.js";
 import type { ArtifactUpcaster } from "../../contracts/ports/artifact_upcaster.js";
 import type { RunStore, StoredArtifact } from "../../contracts/ports/run_store.js";
+import type { TransparencyLog } from "../../contracts/ports/transparency_log.js";
+import { advisoryLinkLeafId, recordLeaf } from "../../contracts/record_leaves.js";
 import { ProblemError } from "../../contracts/problem.js";
 import { getRunOrProblem } from "../../contracts/run_lookup.js";
 import type { Logger } from "../../kernel/plugin_api/plugin.js";
@@ -32,6 +34,8 @@ export interface AdvisoryLinksDeps {
   readonly assets: AdvisoryAssets;
   readonly reviews: AdvisoryReviews;
   readonly logger: Logger;
+  /** The transparency log, when loaded: each link's leaf is announced, then appended. */
+  readonly log?: TransparencyLog | undefined;
 }
 
 /** Attaching assets to runs and listing a run's links. */
@@ -53,6 +57,29 @@ export class AdvisoryLinks {
     await this.run(runId);
     const asset = await this.deps.assets.find(request.advisory_id);
     return this.link(runId, asset, { kind: request.kind, engine_id: request.engine_id }, principal);
+  }
+
+  /**
+   * After a crash: appends each announced link leaf whose sidecar holds the announced
+   * bytes, and forgets the others (their writes were never acknowledged).
+   */
+  async recoverLeaves(): Promise<{ appended: number; forgotten: number }> {
+    const log = this.deps.log;
+    if (!log) return { appended: 0, forgotten: 0 };
+    const stale: string[] = [];
+    let appended = 0;
+    for (const leaf of await log.announced("advisory_link")) {
+      const [runId = "", assetId = ""] = leaf.id.split("/");
+      const bytes = (await this.deps.runs.has(runId))
+        ? await this.deps.runs.getSidecar(runId, advisoryLinkName(assetId))
+        : undefined;
+      if (bytes && recordLeaf("advisory_link", leaf.id, bytes, leaf.created_at_utc).sha256 === leaf.sha256) {
+        await log.append([leaf]);
+        appended++;
+      } else stale.push(leaf.id);
+    }
+    await log.forget("advisory_link", stale);
+    return { appended, forgotten: stale.length };
   }
 
   /** The run's links (oldest asset first), each with its asset's current review state. */
@@ -97,8 +124,14 @@ export class AdvisoryLinks {
     // The reverse record first, so that a link never exists without it (four eyes).
     const runCreatedBy = (await this.run(runId)).created_by;
     await this.deps.linkedRuns.record(asset.asset_id, runId, typeof runCreatedBy === "string" ? runCreatedBy : "");
+    const leaf = recordLeaf("advisory_link", advisoryLinkLeafId(runId, asset.asset_id), bytes, link.created_at_utc);
+    const log = this.deps.log;
+    if (log) await log.announce([leaf]);
     const put = await this.deps.runs.putSidecar(runId, advisoryLinkName(asset.asset_id), bytes);
-    if (put.created) return { created: true, link };
+    if (put.created) {
+      await log?.append([leaf]);
+      return { created: true, link };
+    }
     const existing = this.#parse(runId, asset.asset_id, put.bytes);
     if (existing.kind !== link.kind || existing.engine_id !== link.engine_id) {
       throw new ProblemError(

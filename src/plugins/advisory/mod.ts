@@ -6,7 +6,8 @@
  * with a pluggable provider (EXPLANATION_PROVIDER; default: the offline rules explainer)
  * and lets a pluggable approval policy (APPROVAL_POLICY; default by RMOS_ADVISORY_POLICY)
  * decide its review state. It provides ADVISORY_STORE and adds the `advisory_links`
- * check to run verification.
+ * check to run verification. With the transparency-log plugin loaded, every asset,
+ * review event and link is appended to the log as it is stored (recovered at start).
  */
 import { APPROVAL_POLICY } from "../../contracts/ports/advisory_approval_policy.js";
 import { EXPLANATION_PROVIDER } from "../../contracts/ports/advisory_explanation_provider.js";
@@ -15,6 +16,8 @@ import { ARTIFACT_UPCASTER } from "../../contracts/ports/artifact_upcaster.js";
 import { DATABASE } from "../../contracts/ports/database.js";
 import { RUN_STORE } from "../../contracts/ports/run_store.js";
 import { RUN_VERIFIERS } from "../../contracts/ports/run_verifiers.js";
+import { LOG_RECORD_SOURCES } from "../../contracts/ports/log_record_sources.js";
+import { TRANSPARENCY_LOG } from "../../contracts/ports/transparency_log.js";
 import { bind, definePlugin, late, optional } from "../../kernel/plugin_api/plugin.js";
 import { selectApprovalPolicy } from "./approval_policies.js";
 import { AdvisoryConfigSchema } from "./config.js";
@@ -40,14 +43,21 @@ export const advisoryPlugin = definePlugin({
     upcaster: late(ARTIFACT_UPCASTER),
     policy: optional(APPROVAL_POLICY),
     provider: optional(EXPLANATION_PROVIDER),
+    log: optional(TRANSPARENCY_LOG),
+    logSources: optional(LOG_RECORD_SOURCES),
   },
 
-  init({ db, runs, verifiers, upcaster, policy, provider }, ctx) {
+  init({ db, runs, verifiers, upcaster, policy, provider, log, logSources }, ctx) {
     const config = ctx.readConfig(AdvisoryConfigSchema);
-    const store = advisoryStorage(ctx.backend, ctx.config, ctx.logger);
+    const store = advisoryStorage(ctx.backend, ctx.config, ctx.logger, log);
     const metrics = new AdvisoryMetrics(ctx.metrics, () => store.stats());
     const approval = selectApprovalPolicy(config.policy, policy);
     const explainer = provider ?? rulesExplainer;
+    logSources?.add({
+      name: "advisory",
+      types: ["advisory_asset", "advisory_review"],
+      digests: () => store.logDigests(),
+    });
     verifiers.add(advisoryLinkVerifier(() => ({ runs, advisories: store })));
     const service = new AdvisoryService({
       store,
@@ -59,12 +69,17 @@ export const advisoryPlugin = definePlugin({
       callPolicy: config.provider,
       metrics,
       logger: ctx.logger,
+      log,
     });
     return {
       provide: [bind(ADVISORY_STORE, store)],
       routes: (r) => registerAdvisoryRoutes(r, service),
       async start() {
         const opened = await store.open();
+        const recovered = [await store.recoverLeaves(), await service.recoverLinkLeaves()];
+        if (recovered.some((r) => r.appended + r.forgotten > 0)) {
+          ctx.logger.warn({ assets_and_reviews: recovered[0], links: recovered[1] }, "advisory log leaves recovered");
+        }
         const described = { policy: approval.name, provider: explainer.id, provider_call: config.provider };
         ctx.logger.info({ ...opened, ...described }, "advisory store opened");
       },

@@ -5,6 +5,7 @@
 import { createRoute, z } from "@hono/zod-openapi";
 import { AdvisoryIdSchema, RunIdSchema } from "../../contracts/artifact.js";
 import { jsonContent, problemResponses } from "../../contracts/http.js";
+import { receiptResponses } from "../../contracts/log_receipts.js";
 import {
   AdvisoryAssetSchema,
   AdvisoryLinkSchema,
@@ -61,6 +62,19 @@ export const getAdvisoryRoute = createRoute({
     "Answers the asset as stored (write-once) with its current review state, derived from its append-only review events.",
   request: { params: AssetIdParams },
   responses: { 200: jsonContent(AdvisoryAssetSchema, "the asset"), ...problemResponses(400, 404) },
+});
+
+export const advisoryReceiptRoute = createRoute({
+  ...operationRoles(ROLES_FOR.read),
+  method: "get",
+  path: "/advisories/{asset_id}/receipt",
+  operationId: "getAdvisoryReceipt",
+  tags: [TAG],
+  summary: "The asset's transparency-log receipt: its leaf, inclusion proof and signed checkpoint",
+  description:
+    "Verifiable offline with the log's verifier key (GET /log/verifier-key). 202 with Retry-After while no signed checkpoint covers the leaf yet; 404 for an unknown asset, one not in the log, or when the log plugin is not loaded.",
+  request: { params: AssetIdParams },
+  responses: receiptResponses(),
 });
 
 export const reviewAdvisoryRoute = createRoute({

@@ -9,6 +9,8 @@ import type { AdvisoryLink, AdvisoryStore } from "../../contracts/ports/advisory
 import type { ArtifactUpcaster } from "../../contracts/ports/artifact_upcaster.js";
 import type { RunStore } from "../../contracts/ports/run_store.js";
 import type { Principal } from "../../kernel/plugin_api/auth.js";
+import type { TransparencyLog } from "../../contracts/ports/transparency_log.js";
+import { type ReceiptReply, receiptOf } from "../../contracts/log_receipts.js";
 import type { Logger } from "../../kernel/plugin_api/plugin.js";
 import { AdvisoryAssets, type AssetView } from "./assets.js";
 import type { LinkedRuns } from "./linked_runs.js";
@@ -31,6 +33,8 @@ export interface AdvisoryServiceDeps {
   readonly callPolicy: CallPolicy;
   readonly metrics: AdvisoryMetrics;
   readonly logger: Logger;
+  /** The transparency log, when loaded (links' leaves). */
+  readonly log?: TransparencyLog | undefined;
 }
 
 /** What the advisory routes do. */
@@ -39,8 +43,15 @@ export class AdvisoryService {
   readonly #reviews: AdvisoryReviews;
   readonly #links: AdvisoryLinks;
   readonly #suggest: SuggestAndAttach;
+  readonly #log: TransparencyLog | undefined;
+
+  /** After a crash: appends the leaves of link writes that completed but were not logged. */
+  recoverLinkLeaves(): Promise<{ appended: number; forgotten: number }> {
+    return this.#links.recoverLeaves();
+  }
 
   constructor(deps: AdvisoryServiceDeps) {
+    this.#log = deps.log;
     const { store, metrics, logger } = deps;
     this.#assets = new AdvisoryAssets({ store, metrics, logger });
     this.#reviews = new AdvisoryReviews({ store, assets: this.#assets, linkedRuns: deps.linkedRuns, metrics, logger });
@@ -51,6 +62,7 @@ export class AdvisoryService {
       assets: this.#assets,
       reviews: this.#reviews,
       logger,
+      log: deps.log,
     });
     this.#suggest = new SuggestAndAttach({ ...deps, assets: this.#assets, reviews: this.#reviews, links: this.#links });
   }
@@ -61,6 +73,12 @@ export class AdvisoryService {
   }
 
   /** The asset with its review state; 404 when unknown. */
+  /** The asset's receipt (404 for an unknown asset, one not in the log, or no log loaded). */
+  async receipt(assetId: string): Promise<ReceiptReply> {
+    await this.#assets.find(assetId);
+    return receiptOf(this.#log, "advisory_asset", assetId, `advisory ${assetId}`);
+  }
+
   getAsset(assetId: string): Promise<AssetView> {
     return this.#reviews.assetWithReview(assetId);
   }

@@ -5,15 +5,21 @@
  * here is refused when the kernel is built.
  */
 import type { DatabaseKind } from "../../contracts/ports/database.js";
+import type { TransparencyLog } from "../../contracts/ports/transparency_log.js";
 import type { AppConfig, Logger } from "../../kernel/plugin_api/plugin.js";
 import { noStoreFor } from "../../kernel/plugin_api/storage.js";
 import { FileAdvisoryStore } from "./file_store.js";
 
-/** The advisory store for `backend`; `open` scans it, `close` releases it. */
-export function advisoryStorage(backend: DatabaseKind, config: AppConfig, logger: Logger): FileAdvisoryStore {
+/** The advisory store for `backend` (its records' leaves go to `log`); `open` scans it, `close` releases it. */
+export function advisoryStorage(
+  backend: DatabaseKind,
+  config: AppConfig,
+  logger: Logger,
+  log?: TransparencyLog,
+): FileAdvisoryStore {
   switch (backend) {
     case "sqlite":
-      return new FileAdvisoryStore({ dataDir: config.dataDir, logger });
+      return new FileAdvisoryStore({ dataDir: config.dataDir, logger, log });
     case "postgres":
       throw noStoreFor("advisory", backend);
   }

@@ -104,6 +104,19 @@ export class ArtifactFiles {
     }
   }
 
+  /** Every sidecar file whose name starts with `<run id>_<prefix>`, partition by partition. */
+  async *scanSidecars(prefix: string): AsyncGenerator<{ runId: string; name: string; location: string }> {
+    const pattern = new RegExp(`^(run_[0-9A-Za-z]+)_(${prefix}[^/]*)\\.json$`);
+    for (const partition of await this.partitions()) {
+      const names = (await fs.readdir(path.join(this.root, partition))).sort();
+      for (const name of names) {
+        if (name.startsWith(TEMP_PREFIX)) continue;
+        const m = pattern.exec(name);
+        if (m) yield { runId: m[1] as string, name: m[2] as string, location: `runs/${partition}/${name}` };
+      }
+    }
+  }
+
   /** Removes leftover temp files from every partition; answers how many. */
   async removeTempFiles(): Promise<number> {
     let removed = 0;

@@ -1,13 +1,17 @@
 /**
  * The runs plugin's CLI commands: `rmos verify` (every stored artifact and blob,
- * non-zero exit on any failure) and `rmos reindex` (rebuild the index from the files).
+ * and, with the transparency log loaded, every stored record against the log and the
+ * log against its checkpoints; non-zero exit on any failure) and `rmos reindex` (rebuild the index from the files).
  */
 import { parseCommandArgs, writeJson } from "../../kernel/plugin_api/args.js";
 import { createProgress } from "../../kernel/plugin_api/progress.js";
 import { BLOB_STORE } from "../../contracts/ports/blob_store.js";
 import { CorruptArtifactError, RUN_STORE } from "../../contracts/ports/run_store.js";
 import { RUN_VERIFIERS } from "../../contracts/ports/run_verifiers.js";
-import type { CliCommand } from "../../kernel/plugin_api/cli.js";
+import type { BootedKernel, CliCommand } from "../../kernel/plugin_api/cli.js";
+import { reconcileWithLog, type ReconcileReport } from "../../contracts/log_reconcile.js";
+import { LOG_RECORD_SOURCES } from "../../contracts/ports/log_record_sources.js";
+import { type LogAuditReport, TRANSPARENCY_LOG } from "../../contracts/ports/transparency_log.js";
 
 interface Failure {
   readonly run_id?: string;
@@ -23,8 +27,12 @@ export const verifyCommand: CliCommand = {
 
 Reads every stored run artifact and checks it with every loaded verifier (stored
 bytes intact, schema, hashes recomputed, attachments present and intact, legacy
-hashes of imported runs), then re-hashes every stored blob. Prints a summary (or a
-JSON report with --json) and exits 1 when anything failed, 0 otherwise.`,
+hashes of imported runs, its leaf in the transparency log), then re-hashes every
+stored blob. With the transparency log loaded it then audits the log against itself
+and its signed checkpoints and compares every stored record (runs, advisory assets,
+reviews and links, session events) with its leaf, naming each record edited, inserted
+or deleted behind the service's back. Prints a summary (or a JSON report with
+--json) and exits 1 when anything failed, 0 otherwise.`,
   async run({ args, io, boot }) {
     const { values } = parseCommandArgs(args, { quiet: { type: "boolean", short: "q" } });
     if (values.help) {
@@ -70,7 +78,15 @@ JSON report with --json) and exits 1 when anything failed, 0 otherwise.`,
         }
         blobProgress.finish();
       }
-      const report = { ok: failures.length === 0, runs, blobs, failed: failures.length, failures };
+      const log = await verifyAgainstLog(kernel, Boolean(values.quiet), io.stderr);
+      const report = {
+        ok: failures.length === 0 && (log?.ok ?? true),
+        runs,
+        blobs,
+        failed: failures.length,
+        failures,
+        ...(log ? { log } : {}),
+      };
       if (values.json) writeJson(io.stdout, report);
       else {
         io.stdout.write(
@@ -80,6 +96,7 @@ JSON report with --json) and exits 1 when anything failed, 0 otherwise.`,
           io.stdout.write(`  ${f.run_id ?? `blob ${f.sha256}`}${f.location ? ` (${f.location})` : ""}\n`);
           for (const c of f.failed) io.stdout.write(`    ${c.name}: ${c.detail}\n`);
         }
+        if (log) io.stdout.write(describeLogCheck(log));
       }
       return report.ok ? 0 : 1;
     } finally {
@@ -87,6 +104,62 @@ JSON report with --json) and exits 1 when anything failed, 0 otherwise.`,
     }
   },
 };
+
+/** What `rmos verify` found comparing the stored records with the transparency log. */
+interface LogCheck {
+  readonly ok: boolean;
+  readonly records: number;
+  readonly leaves: number;
+  /** the log against itself and its signed checkpoints */
+  readonly audit: LogAuditReport;
+  readonly edited: ReconcileReport["edited"];
+  /** records the log does not hold (inserted behind the service's back) */
+  readonly inserted: ReconcileReport["notInLog"];
+  /** leaves whose record is gone */
+  readonly deleted: ReconcileReport["deleted"];
+}
+
+/** Audits the log and reconciles every registered source's records with it; undefined without a log. */
+async function verifyAgainstLog(
+  kernel: BootedKernel,
+  quiet: boolean,
+  stderr: NodeJS.WritableStream,
+): Promise<LogCheck | undefined> {
+  const log = kernel.resolveOptional(TRANSPARENCY_LOG);
+  const sources = kernel.resolveOptional(LOG_RECORD_SOURCES);
+  if (!log || !sources) return undefined;
+  const progress = createProgress(stderr, "audit log", { quiet });
+  const audit = await log.audit((done, total) => progress.update(done, total));
+  progress.finish();
+  const reconciled = await reconcileWithLog(log, sources.digests(), { types: sources.types() });
+  return {
+    ok: audit.ok && reconciled.ok,
+    records: reconciled.records,
+    leaves: reconciled.leaves,
+    audit,
+    edited: reconciled.edited,
+    inserted: reconciled.notInLog,
+    deleted: reconciled.deleted,
+  };
+}
+
+/** The log section of the text report: each record edited, inserted or deleted, and the audit's problems. */
+function describeLogCheck(log: LogCheck): string {
+  const lines = [
+    `transparency log: ${log.records} record(s) against ${log.leaves} leaf(s), log size ${log.audit.size}, ${log.audit.checkpoints} checkpoint(s): ${log.ok ? "consistent" : "MISMATCH"}`,
+  ];
+  for (const e of log.edited) {
+    lines.push(
+      `  edited: ${e.type} ${e.id} (leaf ${e.leaf_index} says sha256 ${e.log_sha256}; stored ${e.record_sha256})`,
+    );
+  }
+  for (const i of log.inserted) lines.push(`  inserted: ${i.type} ${i.id} (sha256 ${i.sha256}; not in the log)`);
+  for (const d of log.deleted) lines.push(`  deleted: ${d.type} ${d.id} (leaf ${d.leaf_index}; no stored record)`);
+  for (const p of log.audit.problems) {
+    lines.push(`  log ${p.kind}${p.leaf_index !== undefined ? ` at leaf ${p.leaf_index}` : ""}: ${p.detail}`);
+  }
+  return `${lines.join("\n")}\n`;
+}
 
 export const reindexCommand: CliCommand = {
   name: "reindex",

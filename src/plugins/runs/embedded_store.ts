@@ -6,6 +6,11 @@
  * (kernel/db/group_commit.ts); the 201 is sent only after both. A crash between the two
  * leaves a file without an index row, which `open` finds and indexes: at every start
  * the store removes leftover temp files and brings the index in line with the files.
+ * With the transparency log on (the optional TRANSPARENCY_LOG), the run's leaf is
+ * announced to the log (an intent) before the file is written and the run's leaf is appended in the
+ * index row's transaction, so the 201 implies the leaf is durable; at start a file
+ * without its row is appended only when its intent matches (a crash in between), and
+ * a file no intent announced is indexed but left out of the log for `rmos verify`.
  * Reads go through a byte-bounded LRU cache (artifacts never change, so it is never
  * stale) and check the file's bytes against the SHA-256 recorded when it was indexed.
  */
@@ -27,15 +32,21 @@ import { sha256Hex } from "../../contracts/hashing.js";
 import { canonicalize } from "../../contracts/jcs.js";
 import { parseUtc } from "../../contracts/time.js";
 import { GroupCommit } from "../../kernel/plugin_api/storage.js";
+import type { TransparencyLog } from "../../contracts/ports/transparency_log.js";
+import { ADVISORY_LINK_PREFIX } from "../../contracts/ports/advisory_store.js";
+import type { RecordDigest } from "../../contracts/log_reconcile.js";
+import { advisoryLinkLeafId } from "../../contracts/record_leaves.js";
 import type { Logger } from "../../kernel/plugin_api/plugin.js";
 import { ArtifactFiles, type RunFile } from "./artifact_files.js";
 import { ByteLruCache } from "./lru_cache.js";
-import { SqliteRunIndex, type IndexRow } from "./sqlite_run_index.js";
+import { SqliteRunIndex, type IndexRow, runLeafOf } from "./sqlite_run_index.js";
 
 export interface EmbeddedRunStoreOptions {
   readonly dataDir: string;
   readonly cacheBytes: number;
   readonly logger: Logger;
+  /** The transparency log, when loaded: each run's leaf commits with its index row. */
+  readonly log?: TransparencyLog | undefined;
 }
 
 /** What `open` found and repaired. */
@@ -44,6 +55,10 @@ export interface ReconcileReport {
   readonly indexed: number;
   readonly corrupt: number;
   readonly staleRowsRemoved: number;
+  /** Runs indexed at start whose leaf was appended (a crash between file and index). */
+  readonly logged: number;
+  /** Files indexed at start that no intent announced: not appended to the log. */
+  readonly unannounced: number;
 }
 
 /** Parses stored bytes into an artifact, checking the governance fields. */
@@ -112,12 +127,16 @@ export class EmbeddedRunStore implements RunStore {
   readonly #logger: Logger;
   #index: SqliteRunIndex | undefined;
   /** Index rows of concurrent creates, one transaction per event-loop turn. */
-  readonly #indexing = new GroupCommit<IndexRow, boolean>((rows) => this.#idx.insertMany(rows));
+  readonly #indexing = new GroupCommit<IndexRow, boolean>((rows) =>
+    this.#log ? this.#idx.insertManyLogged(rows, this.#log, () => true) : this.#idx.insertMany(rows),
+  );
+  readonly #log: TransparencyLog | undefined;
 
   constructor(options: EmbeddedRunStoreOptions) {
     this.files = new ArtifactFiles(options.dataDir);
     this.#cache = new ByteLruCache(options.cacheBytes);
     this.#logger = options.logger;
+    this.#log = options.log;
   }
 
   get #idx(): SqliteRunIndex {
@@ -129,19 +148,44 @@ export class EmbeddedRunStore implements RunStore {
   async open(connection: BetterSqlite3.Database): Promise<ReconcileReport> {
     this.#index = new SqliteRunIndex(connection);
     const report = await this.reconcile();
-    if (report.tempFilesRemoved || report.indexed || report.corrupt || report.staleRowsRemoved) {
+    if (report.tempFilesRemoved || report.indexed || report.corrupt || report.staleRowsRemoved || report.unannounced) {
       this.#logger.warn(report, "run store reconciled after an unclean stop");
     }
     return report;
   }
 
-  /** Brings the index in line with the files: index unindexed files, drop rows without a file. */
+  /**
+   * Brings the index in line with the files: index unindexed files, drop rows without
+   * a file. With the log on, an unindexed file whose intent matches its bytes gets its
+   * leaf in the same transaction as its row; then every intent is cleared.
+   */
   async reconcile(): Promise<ReconcileReport> {
     const tempFilesRemoved = await this.files.removeTempFiles();
     const known = this.#idx.locations();
+    const log = this.#log;
+    const intents = new Map((log ? await log.announced("run") : []).map((l) => [l.id, l.sha256]));
+    const announced = (row: IndexRow) => intents.get(row.run_id) === row.file_sha256;
     const pending: IndexRow[] = [];
     let corrupt = 0;
     let indexed = 0;
+    let logged = 0;
+    let unannounced = 0;
+    const flush = () => {
+      const rows = pending.splice(0);
+      if (!this.#log) return this.#idx.insertMany(rows);
+      const results = this.#idx.insertManyLogged(rows, this.#log, announced);
+      rows.forEach((row, i) => {
+        if (!results[i]) return;
+        if (announced(row)) logged++;
+        else {
+          unannounced++;
+          this.#logger.error(
+            { run_id: row.run_id, location: row.location },
+            "artifact file the service did not announce (no intent): indexed, but not appended to the transparency log",
+          );
+        }
+      });
+    };
     for await (const file of this.files.scan()) {
       if (known.get(file.runId) === file.location) {
         known.delete(file.runId);
@@ -150,17 +194,21 @@ export class EmbeddedRunStore implements RunStore {
       const row = await this.#rowOfFile(file);
       if (row) pending.push(row);
       else corrupt++;
-      if (pending.length >= 1000) {
-        this.#idx.insertMany(pending.splice(0));
-      }
+      if (pending.length >= 1000) flush();
       indexed += row ? 1 : 0;
     }
-    this.#idx.insertMany(pending);
+    flush();
+    // Intents left now belong to creates that were never acknowledged (no file, or other bytes).
+    if (log)
+      await log.forget(
+        "run",
+        (await log.announced("run")).map((l) => l.id),
+      );
     for (const [runId, location] of known) {
       this.#logger.error({ run_id: runId, location }, "index row without its artifact file: removed from the index");
       this.#idx.remove(runId);
     }
-    return { tempFilesRemoved, indexed, corrupt, staleRowsRemoved: known.size };
+    return { tempFilesRemoved, indexed, corrupt, staleRowsRemoved: known.size, logged, unannounced };
   }
 
   async #rowOfFile(file: RunFile): Promise<IndexRow | undefined> {
@@ -185,6 +233,8 @@ export class EmbeddedRunStore implements RunStore {
     const partition = this.files.partitionOf(artifact.created_at_utc);
     const location = this.files.locationOf(partition, artifact.run_id);
     const row = indexRowOf(artifact, location, bytes, sha256);
+    // The intent: one small commit in the log's table (WAL, no fsync of its own).
+    if (this.#log) await this.#log.announce([runLeafOf(row)]);
     if ((await this.files.writeRun(partition, artifact.run_id, bytes)) === "exists") {
       throw new RunAlreadyExistsError(artifact.run_id);
     }
@@ -303,6 +353,23 @@ export class EmbeddedRunStore implements RunStore {
     // Swap the index contents in one transaction: readers see the old or the new index.
     this.#idx.replaceAll(rows);
     return { indexed: rows.length, corrupt };
+  }
+
+  /**
+   * The digests of every stored run and advisory link as the files hold them now
+   * (read directly, no index trusted), for reconciling with the transparency log.
+   */
+  async *logDigests(): AsyncGenerator<RecordDigest> {
+    for await (const file of this.files.scan()) {
+      yield { type: "run", id: file.runId, sha256: sha256Hex(await this.files.read(file.location)) };
+    }
+    for await (const sidecar of this.files.scanSidecars(ADVISORY_LINK_PREFIX)) {
+      yield {
+        type: "advisory_link",
+        id: advisoryLinkLeafId(sidecar.runId, sidecar.name.slice(ADVISORY_LINK_PREFIX.length)),
+        sha256: sha256Hex(await this.files.read(sidecar.location)),
+      };
+    }
   }
 
   async close(): Promise<void> {

@@ -8,7 +8,14 @@ import { ProblemError } from "../../contracts/problem.js";
 import { principalOf } from "../../kernel/plugin_api/auth.js";
 import type { RouteRegistrar } from "../../kernel/plugin_api/routes.js";
 import { IdempotencyGate } from "./idempotency.js";
-import { createRunRoute, getRunRoute, listRunsRoute, refusedRunRoutes, verifyRunRoute } from "./routes.js";
+import {
+  createRunRoute,
+  getRunRoute,
+  listRunsRoute,
+  refusedRunRoutes,
+  runReceiptRoute,
+  verifyRunRoute,
+} from "./routes.js";
 import type { RunsService } from "./service.js";
 
 /** Registers the runs routes with their handlers. */
@@ -41,6 +48,15 @@ export function registerRunsRoutes(r: RouteRegistrar, service: RunsService): voi
   });
 
   r.openapi(verifyRunRoute, async (c) => c.json(await service.verify(c.req.valid("param").run_id), 200));
+
+  r.openapi(runReceiptRoute, async (c) => {
+    const reply = await service.receipt(c.req.valid("param").run_id);
+    if (reply.status === 202) {
+      c.header("Retry-After", reply.retryAfter);
+      return c.json(reply.body, 202);
+    }
+    return c.json(reply.body, 200);
+  });
 
   for (const route of refusedRunRoutes) {
     r.openapi(route, () => {

@@ -12,6 +12,7 @@ import {
   RunSummarySchema,
 } from "../../contracts/artifact.js";
 import { jsonContent, problemResponses } from "../../contracts/http.js";
+import { receiptResponses } from "../../contracts/log_receipts.js";
 import { parseUtc } from "../../contracts/time.js";
 import { operationRoles, ROLES_FOR } from "../../kernel/plugin_api/auth.js";
 
@@ -135,6 +136,19 @@ export const verifyRunRoute = createRoute({
     "Re-reads the stored bytes, recomputes every hash the run carries (for an imported v1 run, the v1 way from its original record) and re-hashes each referenced blob. Answers 200 with ok false and the failing checks when something does not verify.",
   request: { params: RunIdParams },
   responses: { 200: jsonContent(VerifyReportSchema, "the checks"), ...problemResponses(400, 404) },
+});
+
+export const runReceiptRoute = createRoute({
+  ...operationRoles(ROLES_FOR.read),
+  method: "get",
+  path: "/runs/{run_id}/receipt",
+  operationId: "getRunReceipt",
+  tags: [TAG],
+  summary: "The run's transparency-log receipt: its leaf, inclusion proof and signed checkpoint",
+  description:
+    "Verifiable offline with the log's verifier key (GET /log/verifier-key). 202 with Retry-After while no signed checkpoint covers the leaf yet; 404 for an unknown run, a run not in the log, or when the log plugin is not loaded.",
+  request: { params: RunIdParams },
+  responses: receiptResponses(),
 });
 
 /** PUT, PATCH and DELETE on a run: always 405, artifacts are write-once. */

@@ -29,6 +29,8 @@ import { canonicalize } from "../../contracts/jcs.js";
 import { getRunOrProblem } from "../../contracts/run_lookup.js";
 import { sha256Hex } from "../../contracts/hashing.js";
 import { parseUtc } from "../../contracts/time.js";
+import { type ReceiptReply, receiptOf } from "../../contracts/log_receipts.js";
+import type { TransparencyLog } from "../../contracts/ports/transparency_log.js";
 import { resolveHashes } from "./hash_rules.js";
 import type { IdempotencyGate } from "./idempotency.js";
 
@@ -39,6 +41,8 @@ export interface RunsServiceDeps {
   /** Resolved lazily: the attachments plugin may load after runs. */
   readonly blobs: () => BlobStore | undefined;
   readonly upcaster: () => ArtifactUpcaster | undefined;
+  /** The transparency log, when loaded (receipts). */
+  readonly log?: TransparencyLog | undefined;
 }
 
 export interface ListParams {
@@ -179,6 +183,12 @@ export class RunsService {
   }
 
   /** Every check of every verifier over one run. */
+  /** The run's receipt (404 for an unknown run, one not in the log, or no log loaded). */
+  async receipt(runId: string): Promise<ReceiptReply> {
+    if (!(await this.deps.store.has(runId))) throw notFound("run", runId);
+    return receiptOf(this.deps.log, "run", runId, `run ${runId}`);
+  }
+
   async verify(runId: string): Promise<{ ok: boolean; checks: RunCheck[] }> {
     let stored: StoredRun | undefined;
     try {

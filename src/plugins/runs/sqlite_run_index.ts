@@ -3,11 +3,14 @@
  * fields, the file's location and the SHA-256 of its bytes. It serves get-by-id and
  * filtered, keyset-paginated lists (newest first, `created_us DESC, run_id DESC`), so
  * no request scans the partitions. It is derived data: `rebuild` refills it from the
- * files.
+ * files. With the transparency log on, a run's leaf is appended in the transaction
+ * that inserts its row.
  */
 import type BetterSqlite3 from "better-sqlite3";
 import type { RunSummary } from "../../contracts/artifact.js";
 import type { RunListQuery, RunPage } from "../../contracts/ports/run_store.js";
+import type { TransparencyLog } from "../../contracts/ports/transparency_log.js";
+import type { LogLeaf } from "../../contracts/tlog/leaf.js";
 
 /** One index row. */
 export interface IndexRow extends RunSummary {
@@ -15,6 +18,11 @@ export interface IndexRow extends RunSummary {
   readonly location: string;
   readonly file_sha256: string;
   readonly size_bytes: number;
+}
+
+/** The log leaf of an indexed run: its id, its stored bytes' SHA-256 and its creation time. */
+export function runLeafOf(row: IndexRow): LogLeaf {
+  return { type: "run", id: row.run_id, sha256: row.file_sha256, created_at_utc: row.created_at_utc };
 }
 
 const COLUMNS =
@@ -29,6 +37,11 @@ export class SqliteRunIndex {
   readonly #locations: BetterSqlite3.Statement;
   readonly #delete: BetterSqlite3.Statement;
   readonly #insertAll: (rows: readonly IndexRow[]) => boolean[];
+  readonly #insertLogged: (
+    rows: readonly IndexRow[],
+    log: TransparencyLog,
+    logged: (row: IndexRow) => boolean,
+  ) => boolean[];
   readonly #lists = new Map<string, BetterSqlite3.Statement>();
 
   constructor(db: BetterSqlite3.Database) {
@@ -43,6 +56,18 @@ export class SqliteRunIndex {
     this.#locations = db.prepare("SELECT run_id, location FROM runs_index");
     this.#delete = db.prepare("DELETE FROM runs_index WHERE run_id = ?");
     this.#insertAll = db.transaction((rows: readonly IndexRow[]) => rows.map((row) => this.insert(row)));
+    this.#insertLogged = db.transaction(
+      (rows: readonly IndexRow[], log: TransparencyLog, logged: (row: IndexRow) => boolean) => {
+        const results = rows.map((row) => this.insert(row));
+        const leaves: LogLeaf[] = [];
+        rows.forEach((row, i) => {
+          if (!results[i] || !logged(row)) return;
+          leaves.push(runLeafOf(row));
+        });
+        if (leaves.length > 0) log.appendInTransaction(leaves);
+        return results;
+      },
+    );
   }
 
   /** Adds a row; false when the run id is already indexed. */
@@ -59,6 +84,14 @@ export class SqliteRunIndex {
   /** Adds many rows in one transaction; per row, false when its run id was already indexed. */
   insertMany(rows: readonly IndexRow[]): boolean[] {
     return this.#insertAll(rows);
+  }
+
+  /**
+   * Adds many rows and, in the same transaction, the log leaves of those `logged`
+   * accepts (the append removes their intents): the rows and their leaves commit together.
+   */
+  insertManyLogged(rows: readonly IndexRow[], log: TransparencyLog, logged: (row: IndexRow) => boolean): boolean[] {
+    return this.#insertLogged(rows, log, logged);
   }
 
   /** Whether the run id is indexed. */

@@ -1,12 +1,15 @@
 /**
  * The runs plugin's storage, chosen in this one place from the configured database:
  * on SQLite the embedded run store (date-partitioned artifact files plus the SQLite
- * index, opened and reconciled at start) and the SQLite idempotency store. A backend
+ * index, opened and reconciled at start; each run's log leaf in its index row's
+ * transaction when the transparency log is loaded) and the SQLite idempotency store. A backend
  * without stores here is refused when the kernel is built.
  */
 import type { Database } from "../../contracts/ports/database.js";
+import type { RecordDigest } from "../../contracts/log_reconcile.js";
 import type { IdempotencyStore } from "../../contracts/ports/idempotency_store.js";
 import type { RunStore } from "../../contracts/ports/run_store.js";
+import type { TransparencyLog } from "../../contracts/ports/transparency_log.js";
 import type { AppConfig, Logger } from "../../kernel/plugin_api/plugin.js";
 import { builtOnFirstUse, noStoreFor, sqliteConnectionOf } from "../../kernel/plugin_api/storage.js";
 import { EmbeddedRunStore } from "./embedded_store.js";
@@ -16,18 +19,21 @@ import { SqliteIdempotencyStore } from "./sqlite_idempotency_store.js";
 export interface RunsStorage {
   readonly runs: RunStore;
   readonly idempotency: IdempotencyStore;
+  /** Every stored run and advisory link as stored now, for `rmos verify`'s log reconciliation. */
+  logDigests?(): AsyncIterable<RecordDigest>;
   /** Opens the stores (the database is open and migrated). */
   open(): Promise<void>;
   close(): Promise<void>;
 }
 
 /** The stores for `db`'s backend. */
-export function runsStorage(db: Database, config: AppConfig, logger: Logger): RunsStorage {
+export function runsStorage(db: Database, config: AppConfig, logger: Logger, log?: TransparencyLog): RunsStorage {
   switch (db.kind) {
     case "sqlite": {
-      const runs = new EmbeddedRunStore({ dataDir: config.dataDir, cacheBytes: config.cacheBytes, logger });
+      const runs = new EmbeddedRunStore({ dataDir: config.dataDir, cacheBytes: config.cacheBytes, logger, log });
       return {
         runs,
+        logDigests: () => runs.logDigests(),
         idempotency: builtOnFirstUse(() => new SqliteIdempotencyStore(sqliteConnectionOf(db))),
         open: async () => {
           await runs.open(sqliteConnectionOf(db));

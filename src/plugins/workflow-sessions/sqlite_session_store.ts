@@ -11,6 +11,8 @@
  * plain SQL that PostgreSQL runs as well; only the driver calls are SQLite's.
  */
 import type BetterSqlite3 from "better-sqlite3";
+import type { TransparencyLog } from "../../contracts/ports/transparency_log.js";
+import { sessionEventLeaf } from "../../contracts/record_leaves.js";
 import {
   type AppendEventResult,
   type NewSession,
@@ -105,7 +107,11 @@ export class SqliteSessionStore implements SessionStore {
     t: SessionTransition,
   ) => { session: WorkflowSession; event: SessionEventRecord } | undefined;
 
-  constructor(db: BetterSqlite3.Database) {
+  readonly #log: TransparencyLog | undefined;
+
+  /** `log`, when given, gets each event's leaf in the event's own transaction. */
+  constructor(db: BetterSqlite3.Database, log?: TransparencyLog) {
+    this.#log = log;
     this.#db = db;
     this.#insertSession = db.prepare(
       `INSERT INTO workflow_sessions (${SESSION_COLUMNS}) VALUES (?, ?, 'DRAFT', ?, 1, ?, ?, ?)`,
@@ -164,8 +170,9 @@ export class SqliteSessionStore implements SessionStore {
       if (t.run_id !== undefined) {
         this.#insertLink.run(sessionId, t.run_id, this.#nextLinkSeq.get(sessionId), t.at);
       }
-      const event = this.#eventAt.get(sessionId, expectedVersion) as EventRow;
-      return { session: this.#read(sessionId) as WorkflowSession, event: toEvent(event, sessionId) };
+      const event = toEvent(this.#eventAt.get(sessionId, expectedVersion) as EventRow, sessionId);
+      this.#log?.appendInTransaction([sessionEventLeaf(sessionId, event)]);
+      return { session: this.#read(sessionId) as WorkflowSession, event };
     });
     this.#appendTx = (sessionId, expectedVersion, t) => append.immediate(sessionId, expectedVersion, t);
   }

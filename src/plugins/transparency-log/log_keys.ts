@@ -1,0 +1,67 @@
+/**
+ * The log's signing key: the file named by RMOS_LOG_KEY_FILE, or — embedded default —
+ * `<data dir>/log/signing.key`, generated on first start (mode 0600, created
+ * exclusively so that two processes starting at once cannot both write one) under
+ * the origin RMOS_LOG_ORIGIN. The key's name is the log's origin; a key file whose
+ * name differs from an explicitly set RMOS_LOG_ORIGIN stops the start.
+ */
+import fs from "node:fs";
+import path from "node:path";
+import { generateSigner, type NoteSigner, parseSignerKey } from "../../contracts/tlog/note_keys.js";
+import { ConfigError } from "../../kernel/plugin_api/plugin.js";
+
+/** Writes a new signer key for `origin` to `file` (mode 0600, refuses to overwrite); answers the signer. */
+export function writeNewKeyFile(file: string, origin: string): NoteSigner {
+  const { signer, signerKey } = generateSigner(origin);
+  fs.mkdirSync(path.dirname(file), { recursive: true });
+  const fd = fs.openSync(file, "wx", 0o600);
+  try {
+    fs.writeSync(fd, `${signerKey}\n`);
+    fs.fsyncSync(fd);
+  } finally {
+    fs.closeSync(fd);
+  }
+  fs.chmodSync(file, 0o600);
+  return signer;
+}
+
+/** Reads a signer key file. */
+export function readKeyFile(file: string): NoteSigner {
+  const parsed = parseSignerKey(fs.readFileSync(file, "utf8"));
+  if (!parsed.ok) throw new ConfigError(`RMOS_LOG_KEY_FILE ${file}: ${parsed.reason}`);
+  return parsed.signer;
+}
+
+/** The key the log signs with, and whether it was generated now. */
+export function loadLogKey(options: { keyFile?: string; dataDir: string; origin: string; originExplicit: boolean }): {
+  signer: NoteSigner;
+  generated: boolean;
+  file: string;
+} {
+  if (options.keyFile) {
+    const signer = readKeyFile(options.keyFile);
+    if (options.originExplicit && signer.name !== options.origin) {
+      throw new ConfigError(
+        `RMOS_LOG_ORIGIN is ${options.origin} but the key in RMOS_LOG_KEY_FILE is named ${signer.name}: the origin is the key's name`,
+      );
+    }
+    return { signer, generated: false, file: options.keyFile };
+  }
+  const file = path.join(options.dataDir, "log", "signing.key");
+  if (fs.existsSync(file)) {
+    const signer = readKeyFile(file);
+    if (options.originExplicit && signer.name !== options.origin) {
+      throw new ConfigError(
+        `RMOS_LOG_ORIGIN is ${options.origin} but the log's key ${file} is named ${signer.name}: the origin is the key's name`,
+      );
+    }
+    return { signer, generated: false, file };
+  }
+  try {
+    return { signer: writeNewKeyFile(file, options.origin), generated: true, file };
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === "EEXIST")
+      return { signer: readKeyFile(file), generated: false, file };
+    throw error;
+  }
+}

@@ -1,0 +1,50 @@
+/**
+ * The transparency log's storage, chosen in this one place from the configured
+ * database: on SQLite, the log's tables live in the kernel's database file so that a
+ * record plugin can append its leaf inside the transaction that stores its row
+ * (`appendInTransaction`). The log is opened in `start` (it loads or generates its
+ * signing key and signs the first checkpoint: I/O); until then the handle refuses to
+ * answer. A backend without a log store here is refused by name when the kernel is
+ * built.
+ */
+import type { Database } from "../../contracts/ports/database.js";
+import type { TransparencyLog } from "../../contracts/ports/transparency_log.js";
+import type { PluginContext } from "../../kernel/plugin_api/plugin.js";
+import { builtOnFirstUse, noStoreFor, sqliteConnectionOf } from "../../kernel/plugin_api/storage.js";
+import type { TransparencyLogService } from "./log_service.js";
+import { type OpenedLog, openTransparencyLog } from "./open_log.js";
+
+/** The log of one kernel: the port (usable once started), the service for the routes, open and close. */
+export interface LogStorage {
+  /** The TRANSPARENCY_LOG binding: answers once `open` has run. */
+  readonly log: TransparencyLog;
+  /** The service behind the routes (throws before `open`). */
+  service(): TransparencyLogService;
+  open(): Promise<void>;
+  close(): Promise<void>;
+}
+
+/** The transparency log for `db`'s backend. */
+export function logStorage(db: Database, ctx: PluginContext): LogStorage {
+  switch (db.kind) {
+    case "sqlite": {
+      let opened: OpenedLog | undefined;
+      const service = (): TransparencyLogService => {
+        if (!opened) throw new Error("the transparency log is not open yet (the kernel has not started)");
+        return opened.service;
+      };
+      return {
+        log: builtOnFirstUse<TransparencyLog>(service),
+        service,
+        async open() {
+          opened ??= openTransparencyLog(sqliteConnectionOf(db), ctx);
+        },
+        async close() {
+          opened?.close();
+        },
+      };
+    }
+    case "postgres":
+      throw noStoreFor("transparency-log", db.kind);
+  }
+}
