@@ -106,6 +106,19 @@ export class ApiClient {
     return { ok: true, status: response.status, data: await response.text(), headers: response.headers };
   }
 
+  /** GET of the exact bytes served (to hash them). */
+  async getBytes(path: string): Promise<ApiResult<Uint8Array>> {
+    const response = await this.raw(path);
+    if (!response.ok)
+      return { ok: false, status: response.status, problem: await problemOf(response), headers: response.headers };
+    return {
+      ok: true,
+      status: response.status,
+      data: new Uint8Array(await response.arrayBuffer()),
+      headers: response.headers,
+    };
+  }
+
   /** POST of a JSON body, parsed. */
   async post<T>(path: string, body: unknown): Promise<ApiResult<T>> {
     const response = await this.dispatch(

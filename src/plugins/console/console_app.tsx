@@ -6,6 +6,7 @@
  * CSRF token; API problems become pages (401 → the sign-in page); a feature the
  * installation lacks (transparency log) is shown as not available.
  */
+import crypto from "node:crypto";
 import { Hono } from "hono";
 import { bodyLimit } from "hono/body-limit";
 import type { ApiDispatch } from "../../contracts/ports/web_surfaces.js";
@@ -14,7 +15,7 @@ import type { Logger } from "../../kernel/plugin_api/plugin.js";
 import { ApiClient, ApiProblemError, isMissingRoute } from "./api_client.js";
 import { CONSOLE_CSS } from "./console_css.js";
 import { CONSOLE_JS } from "./console_js.js";
-import { checkReceipt, parseCheckpoint, type Receipt } from "./receipt_check.js";
+import { checkReceipt, openLatest, receiptSize } from "./receipt_check.js";
 import { scanReviewQueue } from "./review_queue.js";
 import { safeConsolePath } from "./safe_redirect.js";
 import { securityHeaders } from "./security_headers.js";
@@ -96,18 +97,39 @@ function withQuery(path: string, params: Record<string, string>): string {
 }
 
 async function receiptOf(api: ApiClient, runId: string): Promise<ReceiptState> {
-  const r = await api.get<Receipt>(`/runs/${runId}/receipt`);
+  const r = await api.get<unknown>(`/runs/${runId}/receipt`);
   if (!r.ok) {
     if (isMissingRoute(r)) return { kind: "unavailable" };
     if (r.status === 401) throw new ApiProblemError(401, r.problem);
     return { kind: "problem", problem: r.problem };
   }
   if (r.status === 202) return { kind: "pending", retryAfter: r.headers.get("retry-after") };
-  const [key, latest] = await Promise.all([api.getText("/log/verifier-key"), api.getText("/log/checkpoint")]);
+  const [key, latest, served] = await Promise.all([
+    api.getText("/log/verifier-key"),
+    api.getText("/log/checkpoint"),
+    api.getBytes(`/runs/${runId}`),
+  ]);
+  const servedSha256 = served.ok ? crypto.createHash("sha256").update(served.data).digest("hex") : null;
+  const verifierKey = key.ok ? key.data.trim() : null;
+  const latestNote = latest.ok ? latest.data : null;
+  // A consistency proof is asked for only between two checkpoints that verify.
+  const from = receiptSize(r.data, verifierKey);
+  const opened = verifierKey && latestNote ? openLatest(latestNote, verifierKey) : undefined;
+  let consistency: readonly string[] | null = null;
+  if (from !== null && opened?.ok && opened.checkpoint.size > from) {
+    const proof = await api.get<{ hashes?: unknown }>("/log/proof/consistency", {
+      from: String(from),
+      to: String(opened.checkpoint.size),
+    });
+    if (proof.ok && Array.isArray(proof.data.hashes) && proof.data.hashes.every((h) => typeof h === "string")) {
+      consistency = proof.data.hashes as string[];
+    }
+  }
+  const leafIndex = (r.data as { leaf_index?: unknown }).leaf_index;
   return {
     kind: "checked",
-    leafIndex: r.data.leaf_index,
-    check: checkReceipt(runId, r.data, key.ok ? key.data : null, latest.ok ? latest.data : null),
+    leafIndex: typeof leafIndex === "number" ? leafIndex : null,
+    check: checkReceipt(runId, r.data, verifierKey, { checkpoint: latestNote, consistency }, servedSha256),
   };
 }
 
@@ -450,15 +472,24 @@ export function createConsoleApp(options: ConsoleAppOptions): Hono<ConsoleEnv> {
         ? { kind: "unavailable" }
         : { kind: "problem", detail: `${checkpoint.status} ${checkpoint.problem.title}` };
     } else {
-      const parsed = parseCheckpoint(checkpoint.data);
       const key = await api.getText("/log/verifier-key");
+      const verifierKey = key.ok ? key.data.trim() : null;
+      const opened = verifierKey ? openLatest(checkpoint.data, verifierKey) : undefined;
       state = {
         kind: "checkpoint",
         text: checkpoint.data.slice(0, 10_000),
-        origin: parsed?.origin ?? null,
-        size: parsed?.size ?? null,
-        root: parsed ? parsed.root.toString("hex") : null,
-        verifierKey: key.ok ? key.data.trim().slice(0, 500) : null,
+        origin: opened?.ok ? opened.checkpoint.origin : null,
+        size: opened?.ok ? opened.checkpoint.size : null,
+        root: opened?.ok ? Buffer.from(opened.checkpoint.root).toString("hex") : null,
+        verifierKey: verifierKey ? verifierKey.slice(0, 500) : null,
+        signature: verifierKey
+          ? opened?.ok
+            ? { ok: true, detail: "signed by the log's verifier key" }
+            : {
+                ok: false,
+                detail: `does not check against the log's verifier key: ${opened?.ok === false ? opened.reason : ""}`,
+              }
+          : { ok: false, detail: "the log's verifier key could not be read" },
       };
     }
     return page(c, <LogPage viewer={viewerOf(c)} state={state} />);

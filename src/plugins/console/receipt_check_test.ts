@@ -1,127 +1,117 @@
 /**
- * The console's receipt check against a log built here by the RFC 9162 definitions: a
- * Merkle tree of canonical leaves, inclusion proofs computed by the spec's PATH, a C2SP
- * checkpoint signed with Ed25519 and its note verifier key. Every proof of every leaf
- * in trees of 1..17 leaves verifies; a changed leaf, proof, index, key, signature or a
- * shrunken latest checkpoint is reported as failing, naming the check.
+ * The console's use of the repository's log verification (src/contracts/tlog, whose
+ * own tests cover the proofs and notes): receipts of a small log built here with that
+ * toolkit. A genuine receipt passes every check the run page shows; a receipt for
+ * another run, a run whose served bytes differ from the leaf, a changed leaf, a forged
+ * checkpoint or a missing key fail naming their check; the latest checkpoint must be
+ * signed by the same key and extend the receipt's (a consistency proof when it grew),
+ * and is refused when smaller, unreadable, signed by another key, or when the proof
+ * does not hold.
  */
 import assert from "node:assert/strict";
 import crypto from "node:crypto";
 import { describe, it } from "node:test";
-import {
-  checkReceipt,
-  leafHash,
-  nodeHash,
-  parseCheckpoint,
-  type Receipt,
-  rootFromInclusionProof,
-} from "./receipt_check.js";
-
-function mth(leaves: Buffer[]): Buffer {
-  if (leaves.length === 1) return leafHash(leaves[0] as Buffer);
-  let k = 1;
-  while (k * 2 < leaves.length) k *= 2;
-  return nodeHash(mth(leaves.slice(0, k)), mth(leaves.slice(k)));
-}
-
-function path(m: number, leaves: Buffer[]): Buffer[] {
-  if (leaves.length === 1) return [];
-  let k = 1;
-  while (k * 2 < leaves.length) k *= 2;
-  return m < k
-    ? [...path(m, leaves.slice(0, k)), mth(leaves.slice(k))]
-    : [...path(m - k, leaves.slice(k)), mth(leaves.slice(0, k))];
-}
+import { encodeBase64 } from "../../contracts/tlog/base64.js";
+import { formatCheckpoint } from "../../contracts/tlog/checkpoint.js";
+import { consistencyProof } from "../../contracts/tlog/consistency_proof.js";
+import { leafHash } from "../../contracts/tlog/hashing.js";
+import { inclusionProof } from "../../contracts/tlog/inclusion_proof.js";
+import { leafText } from "../../contracts/tlog/leaf.js";
+import { generateSigner, verifierKeyOf } from "../../contracts/tlog/note_keys.js";
+import { signNote } from "../../contracts/tlog/signed_note.js";
+import { nodeSourceOfLeafHashes, rangeHash } from "../../contracts/tlog/tree_hash.js";
+import { checkReceipt, type LatestLog, openLatest, receiptSize } from "./receipt_check.js";
 
 const ORIGIN = "rmos.test/log";
-const { publicKey, privateKey } = crypto.generateKeyPairSync("ed25519");
-const rawPublic = publicKey.export({ format: "der", type: "spki" }).subarray(-32);
-const keyId = crypto
-  .createHash("sha256")
-  .update(Buffer.concat([Buffer.from(`${ORIGIN}\n`), Buffer.from([1]), rawPublic]))
-  .digest()
-  .subarray(0, 4);
-const VERIFIER_KEY = `${ORIGIN}+${keyId.toString("hex")}+${Buffer.concat([Buffer.from([1]), rawPublic]).toString("base64")}`;
+const { signer } = generateSigner(ORIGIN);
+const KEY = verifierKeyOf(signer);
+const other = generateSigner(ORIGIN).signer;
 
-function checkpoint(size: number, root: Buffer, signer = privateKey): string {
-  const body = `${ORIGIN}\n${size}\n${root.toString("base64")}\n`;
-  const sig = crypto.sign(null, Buffer.from(body), signer);
-  return `${body}\n\u2014 ${ORIGIN} ${Buffer.concat([keyId, sig]).toString("base64")}\n`;
-}
+const runId = (i: number) => `run_${String(i).padStart(26, "0")}`;
+const bytesOf = (i: number) => `{"run":${i}}`;
+const sha = (text: string) => crypto.createHash("sha256").update(text).digest("hex");
+const leaves = Array.from({ length: 20 }, (_, i) =>
+  leafText({ type: "run", id: runId(i), sha256: sha(bytesOf(i)), created_at_utc: "2026-12-02T00:00:00.000Z" }),
+);
+const source = nodeSourceOfLeafHashes(leaves.map((l) => leafHash(l)));
+const rootOf = (size: number) => rangeHash(0, size, source);
+const note = (size: number, by = signer) =>
+  signNote(formatCheckpoint({ origin: ORIGIN, size, root: rootOf(size) }), by);
 
-function leafFor(i: number): string {
-  return JSON.stringify({
-    created_at_utc: "2026-12-02T00:00:00.000Z",
-    id: `run_${String(i).padStart(12, "0")}`,
-    sha256: "ab".repeat(32),
-    type: "run",
-  });
-}
-
-function receiptFor(index: number, size: number): { receipt: Receipt; runId: string; cp: string } {
-  const leaves = Array.from({ length: size }, (_, i) => Buffer.from(leafFor(i)));
-  const cp = checkpoint(size, mth(leaves));
+function receipt(index: number, size: number) {
   return {
-    runId: `run_${String(index).padStart(12, "0")}`,
-    cp,
-    receipt: {
-      leaf_index: index,
-      leaf: leafFor(index),
-      inclusion_proof: path(index, leaves).map((h) => h.toString("base64")),
-      checkpoint: cp,
-    },
+    leaf_index: index,
+    leaf: leaves[index] as string,
+    inclusion_proof: inclusionProof(index, size, source).map(encodeBase64),
+    checkpoint: note(size),
   };
 }
 
-describe("receipt check", () => {
-  it("every inclusion proof in trees of 1..17 leaves leads to the root", () => {
-    for (let size = 1; size <= 17; size++) {
-      const leaves = Array.from({ length: size }, (_, i) => Buffer.from(leafFor(i)));
-      const root = mth(leaves);
-      for (let i = 0; i < size; i++) {
-        assert.ok(rootFromInclusionProof(i, size, leaves[i] as Buffer, path(i, leaves))?.equals(root), `${i}/${size}`);
-      }
-    }
-  });
+function latestAt(from: number, to: number, by = signer): LatestLog {
+  return {
+    checkpoint: note(to, by),
+    consistency: from === to ? null : consistencyProof(from, to, source).map(encodeBase64),
+  };
+}
 
-  it("a genuine receipt passes all checks", () => {
-    const { receipt, runId, cp } = receiptFor(5, 11);
-    const result = checkReceipt(runId, receipt, VERIFIER_KEY, cp);
-    assert.equal(result.ok, true, JSON.stringify(result.checks));
+const failing = (r: ReturnType<typeof checkReceipt>) => r.checks.filter((c) => !c.ok).map((c) => c.name);
+
+describe("the console's receipt check (on src/contracts/tlog)", () => {
+  it("a genuine receipt passes every check, with the log still at its size or grown", () => {
+    const r = receipt(5, 11);
+    const same = checkReceipt(runId(5), r, KEY, latestAt(11, 11), sha(bytesOf(5)));
+    assert.equal(same.ok, true, JSON.stringify(same.checks));
     assert.deepEqual(
-      result.checks.map((c) => c.name),
-      ["leaf", "inclusion", "signature", "latest checkpoint"],
+      same.checks.map((c) => c.name),
+      ["receipt", "leaf", "record", "latest checkpoint"],
     );
-    assert.equal(result.size, 11);
-    assert.equal(result.origin, ORIGIN);
-    assert.equal(parseCheckpoint(cp)?.size, 11);
+    assert.equal(same.size, 11);
+    assert.equal(same.origin, ORIGIN);
+    assert.equal(same.root, Buffer.from(rootOf(11)).toString("hex"));
+    const grown = checkReceipt(runId(5), r, KEY, latestAt(11, 17), sha(bytesOf(5)));
+    assert.equal(grown.ok, true, JSON.stringify(grown.checks));
+    assert.match(grown.checks[3]?.detail ?? "", /grown to 17 entries/);
   });
 
   it("names the failing check for each kind of tampering", () => {
-    const { receipt, runId, cp } = receiptFor(3, 8);
-    const failing = (r: Receipt, id = runId, key = VERIFIER_KEY, latest: string | null = cp) =>
-      checkReceipt(id, r, key, latest)
-        .checks.filter((c) => !c.ok)
-        .map((c) => c.name);
-    assert.deepEqual(failing(receipt, "run_000000000004"), ["leaf"]);
-    assert.deepEqual(failing({ ...receipt, leaf: receipt.leaf.replace("abab", "abac") }), ["inclusion"]);
-    assert.deepEqual(failing({ ...receipt, leaf_index: 2 }), ["inclusion"]);
-    const proof = [...receipt.inclusion_proof];
-    proof[0] = Buffer.alloc(32).toString("base64");
-    assert.deepEqual(failing({ ...receipt, inclusion_proof: proof }), ["inclusion"]);
-    assert.deepEqual(failing({ ...receipt, inclusion_proof: receipt.inclusion_proof.slice(1) }), ["inclusion"]);
-    const other = crypto.generateKeyPairSync("ed25519").privateKey;
-    const leaves = Array.from({ length: 8 }, (_, i) => Buffer.from(leafFor(i)));
-    const forged = checkpoint(8, mth(leaves), other);
-    assert.deepEqual(failing({ ...receipt, checkpoint: forged }, runId, VERIFIER_KEY, forged), ["signature"]);
-    assert.deepEqual(failing(receipt, runId, VERIFIER_KEY.replace(ORIGIN, "other.log")), ["signature"]);
-    const smaller = receiptFor(3, 6).cp;
-    assert.deepEqual(failing(receipt, runId, VERIFIER_KEY, smaller), ["latest checkpoint"]);
-    assert.deepEqual(failing(receipt, runId, VERIFIER_KEY, null), ["latest checkpoint"]);
-    const bigger = receiptFor(3, 12).cp;
-    assert.deepEqual(failing(receipt, runId, VERIFIER_KEY, bigger), []);
-    const notANote = checkReceipt(runId, { ...receipt, checkpoint: "hello" }, VERIFIER_KEY, cp);
-    assert.equal(notANote.ok, false);
-    assert.ok(notANote.checks.some((c) => c.name === "checkpoint" && !c.ok));
+    const r = receipt(3, 8);
+    const latest = latestAt(8, 8);
+    const served = sha(bytesOf(3));
+    assert.deepEqual(failing(checkReceipt(runId(4), r, KEY, latest, served)), ["leaf"]);
+    assert.deepEqual(failing(checkReceipt(runId(3), r, KEY, latest, sha("changed"))), ["record"]);
+    assert.deepEqual(failing(checkReceipt(runId(3), r, KEY, latest, null)), ["record"]);
+    const changedLeaf = { ...r, leaf: (leaves[3] as string).replace("2026-12-02", "2026-12-03") };
+    assert.deepEqual(failing(checkReceipt(runId(3), changedLeaf, KEY, latest, served)), ["receipt"]);
+    assert.deepEqual(failing(checkReceipt(runId(3), { ...r, leaf_index: 2 }, KEY, latest, served)), ["receipt"]);
+    const forged = { ...r, checkpoint: note(8, other) };
+    const refused = checkReceipt(runId(3), forged, KEY, latest, served);
+    assert.deepEqual(failing(refused), ["receipt"]);
+    assert.match(refused.checks[0]?.detail ?? "", /signature/);
+    assert.deepEqual(failing(checkReceipt(runId(3), r, null, latest, served)), ["receipt"]);
+    assert.deepEqual(failing(checkReceipt(runId(3), "not a receipt", KEY, latest, served)), ["receipt"]);
+  });
+
+  it("the latest checkpoint must be signed by the key and extend the receipt's", () => {
+    const r = receipt(3, 8);
+    const served = sha(bytesOf(3));
+    const latestOf = (l: LatestLog) => failing(checkReceipt(runId(3), r, KEY, l, served));
+    assert.deepEqual(latestOf({ checkpoint: note(6), consistency: null }), ["latest checkpoint"], "smaller");
+    assert.deepEqual(latestOf({ checkpoint: null, consistency: null }), ["latest checkpoint"], "unreadable");
+    assert.deepEqual(latestOf(latestAt(8, 12, other)), ["latest checkpoint"], "another key");
+    assert.deepEqual(latestOf({ checkpoint: note(12), consistency: null }), ["latest checkpoint"], "no proof");
+    const wrong = consistencyProof(8, 12, source).map(encodeBase64);
+    wrong[0] = encodeBase64(new Uint8Array(32));
+    assert.deepEqual(latestOf({ checkpoint: note(12), consistency: wrong }), ["latest checkpoint"], "a wrong proof");
+    assert.deepEqual(latestOf({ checkpoint: note(12), consistency: ["%%%"] }), ["latest checkpoint"], "not base64");
+  });
+
+  it("receiptSize and openLatest answer only for what verifies", () => {
+    assert.equal(receiptSize(receipt(1, 9), KEY), 9);
+    assert.equal(receiptSize({ ...receipt(1, 9), checkpoint: note(9, other) }, KEY), null);
+    assert.equal(receiptSize(receipt(1, 9), null), null);
+    const opened = openLatest(note(9), KEY);
+    assert.ok(opened.ok && opened.checkpoint.size === 9);
+    assert.equal(openLatest(note(9, other), KEY).ok, false);
+    assert.equal(openLatest("hello", KEY).ok, false);
   });
 });

@@ -1,9 +1,10 @@
 /**
- * The transparency log's latest checkpoint: origin, size and root, the signed note as
- * served, and the verifier key — or "not available on this installation" when the
- * service has no transparency log.
+ * The transparency log's latest checkpoint: whether its signature checks against the
+ * log's verifier key, origin, size and root (shown only from a checkpoint that
+ * checks), the signed note as served, and the verifier key — or "not available on
+ * this installation" when the service has no transparency log.
  */
-import { Hash, Notice } from "./components.js";
+import { Hash, Notice, Verdict } from "./components.js";
 import { Layout, type Viewer } from "./layout.js";
 
 export type LogState =
@@ -16,6 +17,7 @@ export type LogState =
       readonly size: number | null;
       readonly root: string | null;
       readonly verifierKey: string | null;
+      readonly signature: { readonly ok: boolean; readonly detail: string };
     };
 
 /** The transparency-log page. */
@@ -39,6 +41,10 @@ export function LogPage(props: { viewer: Viewer; state: LogState }) {
       ) : (
         <>
           <div class="panel">
+            <p>
+              <Verdict ok={s.signature.ok} yes="signed" no="not verified" />{" "}
+              {`The latest checkpoint ${s.signature.detail}.`}
+            </p>
             <dl class="facts">
               <dt>Origin</dt>
               <dd>{s.origin ?? "—"}</dd>

@@ -11,7 +11,7 @@ export type ReceiptState =
   | { readonly kind: "unavailable" }
   | { readonly kind: "pending"; readonly retryAfter: string | null }
   | { readonly kind: "problem"; readonly problem: ApiProblem }
-  | { readonly kind: "checked"; readonly leafIndex: number; readonly check: ReceiptCheck };
+  | { readonly kind: "checked"; readonly leafIndex: number | null; readonly check: ReceiptCheck };
 
 /** The receipt section of the run page. */
 export function ReceiptView(props: { state: ReceiptState }) {
@@ -52,7 +52,7 @@ export function ReceiptView(props: { state: ReceiptState }) {
       </p>
       <dl class="facts">
         <dt>Leaf index</dt>
-        <dd>{String(s.leafIndex)}</dd>
+        <dd>{s.leafIndex === null ? "—" : String(s.leafIndex)}</dd>
         <dt>Log origin</dt>
         <dd>{c.origin ?? "—"}</dd>
         <dt>Checkpoint size</dt>
