@@ -101,7 +101,7 @@ describe("JSON shape limits (in process)", () => {
   });
 });
 
-describe("rate limit and costly-operation cap (real HTTP)", () => {
+describe("costly-operation cap (real HTTP)", () => {
   let s: Awaited<ReturnType<typeof startTestServer>>;
   before(async () => {
     s = await startTestServer({
@@ -140,6 +140,16 @@ describe("rate limit and costly-operation cap (real HTTP)", () => {
       assert.equal((JSON.parse(b.body) as { type: string }).type, "urn:rmos:problem:busy");
     }
   });
+});
+
+// Its own server with a slow refill (2 tokens a second): the burst is spent long before the
+// bucket could refill, however slowly a loaded machine runs the 60 requests.
+describe("rate limit (real HTTP)", () => {
+  let s: Awaited<ReturnType<typeof startTestServer>>;
+  before(async () => {
+    s = await startTestServer({ env: { RMOS_RATE_LIMIT_PER_SECOND: "2", RMOS_RATE_LIMIT_BURST: "30" } });
+  });
+  after(() => s.close());
 
   test("a client over its rate: 429 + Retry-After problem+json; the bucket refills", async () => {
     await new Promise((r) => setTimeout(r, 1600)); // a full bucket
