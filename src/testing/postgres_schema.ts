@@ -1,0 +1,44 @@
+/**
+ * Test support: the PostgreSQL migration sources of every plugin that has them, and a
+ * fresh, migrated test database (see postgres_server.ts for where the server comes
+ * from). The service wires the same sources through its plugins; tests name them here.
+ */
+import type { Migration } from "../kernel/db/migrations.js";
+import {
+  type MigrateReport,
+  loadPostgresMigrations,
+  migratePostgres,
+  postgresMigrationsOf,
+} from "../kernel/db/postgres/migrator.js";
+import { openPostgresPool } from "../kernel/db/postgres/pool.js";
+import { type TestDatabase, testDatabase } from "./postgres_server.js";
+
+/** The PostgreSQL migration sources of the plugins. */
+export const POSTGRES_MIGRATION_SOURCES = [
+  postgresMigrationsOf("runs", new URL("../plugins/runs/", import.meta.url)),
+  postgresMigrationsOf("attachments", new URL("../plugins/attachments/", import.meta.url)),
+  postgresMigrationsOf("advisory", new URL("../plugins/advisory/", import.meta.url)),
+  postgresMigrationsOf("workflow-sessions", new URL("../plugins/workflow-sessions/", import.meta.url)),
+] as const;
+
+/** Every PostgreSQL migration of the kernel and the plugins. */
+export function allPostgresMigrations(): Migration[] {
+  return loadPostgresMigrations(POSTGRES_MIGRATION_SOURCES);
+}
+
+/** A fresh test database, migrated (as its superuser owner), and the migrate report. */
+export async function migratedTestDatabase(
+  options: { durable?: boolean; appRole?: string } = {},
+): Promise<TestDatabase & { report: MigrateReport }> {
+  const db = await testDatabase(options);
+  const pool = openPostgresPool(db.url, { max: 1 });
+  try {
+    const report = await migratePostgres(pool, allPostgresMigrations(), { appRole: options.appRole });
+    return Object.assign(db, { report });
+  } catch (error) {
+    await db.drop();
+    throw error;
+  } finally {
+    await pool.end();
+  }
+}
