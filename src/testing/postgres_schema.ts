@@ -11,7 +11,7 @@ import {
   postgresMigrationsOf,
 } from "../kernel/db/postgres/migrator.js";
 import { openPostgresPool } from "../kernel/db/postgres/pool.js";
-import { type TestDatabase, testDatabase } from "./postgres_server.js";
+import { type TestDatabase, testDatabase, withUser } from "./postgres_server.js";
 
 /** The PostgreSQL migration sources of the plugins. */
 export const POSTGRES_MIGRATION_SOURCES = [
@@ -40,5 +40,44 @@ export async function migratedTestDatabase(
     throw error;
   } finally {
     await pool.end();
+  }
+}
+
+/** A migrated test database owned by a non-superuser owner role, with an app role granted. */
+export interface RoleTestDatabase extends TestDatabase {
+  readonly owner: string;
+  readonly appRole: string;
+  readonly report: MigrateReport;
+}
+
+/**
+ * A fresh database as production runs it: owned by an ordinary role (no superuser),
+ * migrated by that owner with `--app-role`, so that pools opened as `appRole` hold
+ * only the service's privileges.
+ */
+export async function migratedTestDatabaseWithRoles(options: { durable?: boolean } = {}): Promise<RoleTestDatabase> {
+  const db = await testDatabase(options);
+  try {
+    const owner = db.uniqueName("rmos_owner");
+    const appRole = db.uniqueName("rmos_app");
+    const admin = openPostgresPool(db.url, { max: 1 });
+    try {
+      await admin.query(`CREATE ROLE ${owner} LOGIN`);
+      await admin.query(`CREATE ROLE ${appRole} LOGIN`);
+      await admin.query(`ALTER DATABASE ${db.name} OWNER TO ${owner}`);
+      await admin.query(`ALTER SCHEMA public OWNER TO ${owner}`);
+    } finally {
+      await admin.end();
+    }
+    const asOwner = openPostgresPool(withUser(db.url, owner), { max: 1 });
+    try {
+      const report = await migratePostgres(asOwner, allPostgresMigrations(), { appRole });
+      return Object.assign(db, { owner, appRole, report });
+    } finally {
+      await asOwner.end();
+    }
+  } catch (error) {
+    await db.drop();
+    throw error;
   }
 }
