@@ -156,7 +156,12 @@ async function waitReady(url: string, child: ChildProcess, output: () => string)
  */
 function stopAtExit(child: ChildProcess, dataDir: string, root: string): void {
   if (child.exitCode === null && child.signalCode === null && child.pid) {
-    process.kill(child.pid, "SIGQUIT");
+    try {
+      process.kill(child.pid, "SIGQUIT");
+    } catch (error) {
+      // Gone already (its exit not yet seen by the event loop): only the folder is left.
+      if ((error as NodeJS.ErrnoException).code !== "ESRCH") throw error;
+    }
     const pidFile = path.join(dataDir, "postmaster.pid");
     const pause = new Int32Array(new SharedArrayBuffer(4));
     for (let i = 0; i < 100 && fs.existsSync(pidFile); i++) Atomics.wait(pause, 0, 0, 20);
@@ -305,7 +310,11 @@ export async function testDatabase(options: { durable?: boolean } = {}): Promise
   const admin = new pg.Client({ connectionString: serverUrl });
   await admin.connect();
   try {
-    await admin.query(`CREATE DATABASE ${name}`);
+    // FILE_COPY (PostgreSQL 15+) copies the template's files instead of writing them
+    // through the WAL: several times faster for a small test database.
+    const { rows } = await admin.query<{ v: string }>("SELECT current_setting('server_version_num') AS v");
+    const strategy = Number(rows[0]?.v) >= 150000 ? " STRATEGY = FILE_COPY" : "";
+    await admin.query(`CREATE DATABASE ${name}${strategy}`);
   } finally {
     await admin.end();
   }
