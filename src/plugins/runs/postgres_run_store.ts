@@ -109,6 +109,31 @@ function storedRunOf(bytes: Buffer, sha256: string): StoredRun {
   };
 }
 
+/**
+ * The SQL of a list page (newest first, one row more than `limit` to tell whether more
+ * follow) and its parameters. Exported for `EXPLAIN` in the scale-out docs.
+ */
+export function runListSql(query: RunListQuery): { sql: string; params: Array<string | number> } {
+  const where: string[] = [];
+  const params: Array<string | number> = [];
+  const param = (value: string | number) => {
+    params.push(value);
+    return `$${params.length}`;
+  };
+  for (const column of ["mode", "tool_id", "status", "risk_level"] as const) {
+    const value = query[column];
+    if (value !== undefined) where.push(`${column} = ${param(value)}`);
+  }
+  if (query.created_from_us !== undefined) where.push(`created_us >= ${param(query.created_from_us)}`);
+  if (query.created_to_us !== undefined) where.push(`created_us < ${param(query.created_to_us)}`);
+  if (query.after) {
+    // A row comparison, which the (…, created_us DESC, run_id DESC) indexes serve as a range.
+    where.push(`(created_us, run_id) < (${param(query.after.created_us)}, ${param(query.after.run_id)})`);
+  }
+  const sql = `SELECT ${SUMMARY_COLUMNS} FROM runs_index ${where.length > 0 ? `WHERE ${where.join(" AND ")}` : ""} ORDER BY created_us DESC, run_id DESC LIMIT ${param(query.limit + 1)}`;
+  return { sql, params };
+}
+
 export class PostgresRunStore implements RunStore {
   readonly #pool: pg.Pool;
   #cache: ByteLruCache<StoredRun>;
@@ -201,23 +226,7 @@ export class PostgresRunStore implements RunStore {
   }
 
   async list(query: RunListQuery): Promise<RunPage> {
-    const where: string[] = [];
-    const params: Array<string | number> = [];
-    const param = (value: string | number) => {
-      params.push(value);
-      return `$${params.length}`;
-    };
-    for (const column of ["mode", "tool_id", "status", "risk_level"] as const) {
-      const value = query[column];
-      if (value !== undefined) where.push(`${column} = ${param(value)}`);
-    }
-    if (query.created_from_us !== undefined) where.push(`created_us >= ${param(query.created_from_us)}`);
-    if (query.created_to_us !== undefined) where.push(`created_us < ${param(query.created_to_us)}`);
-    if (query.after) {
-      // A row comparison, which the (…, created_us DESC, run_id DESC) indexes serve as a range.
-      where.push(`(created_us, run_id) < (${param(query.after.created_us)}, ${param(query.after.run_id)})`);
-    }
-    const sql = `SELECT ${SUMMARY_COLUMNS} FROM runs_index ${where.length > 0 ? `WHERE ${where.join(" AND ")}` : ""} ORDER BY created_us DESC, run_id DESC LIMIT ${param(query.limit + 1)}`;
+    const { sql, params } = runListSql(query);
     const { rows } = await this.#pool.query<SummaryRow>(sql, params);
     const more = rows.length > query.limit;
     const page = more ? rows.slice(0, query.limit) : rows;
