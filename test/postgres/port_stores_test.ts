@@ -11,6 +11,7 @@ import type { IdempotencyRecord } from "../../src/contracts/ports/idempotency_st
 import { SessionAlreadyExistsError } from "../../src/contracts/ports/session_store.js";
 import { PostgresAdvisoryStore } from "../../src/plugins/advisory/postgres_store.js";
 import { PostgresIdempotencyStore } from "../../src/plugins/runs/postgres_idempotency_store.js";
+import { PostgresRunStore } from "../../src/plugins/runs/postgres_run_store.js";
 import { PostgresSessionStore } from "../../src/plugins/workflow-sessions/postgres_session_store.js";
 import { type RoleTestDatabase, migratedTestDatabaseWithRoles } from "../../src/testing/postgres_schema.js";
 import { makeAsset, makeDecision, makeSession } from "./support.js";
@@ -201,5 +202,47 @@ describe("PostgresSessionStore", () => {
     ]);
     assert.deepEqual((await store.get(s.session_id))?.run_ids, ["run_x", "run_y"], "a run is linked once");
     assert.equal(await store.events("wfs_01HZZZZZZZZZZZZZZZZZZZZZZZ"), undefined);
+  });
+});
+
+describe("hostile keys through every PostgreSQL store", () => {
+  const HOSTILE = [
+    "run_x\u0000",
+    "\u0000",
+    "'; DROP TABLE runs_index; --",
+    "run_%",
+    "run__",
+    `run_${"A".repeat(10_000)}`,
+    "wfs_\u00e9\u{1f600}",
+    "adv_' OR '1'='1",
+  ];
+
+  test("unknown, injected, wildcard or NUL-bearing ids are 'not stored', and the tables are intact", async () => {
+    const runs = new PostgresRunStore(app);
+    const sessions = new PostgresSessionStore(app);
+    const advisory = new PostgresAdvisoryStore(app);
+    for (const key of HOSTILE) {
+      const what = JSON.stringify(key.slice(0, 40));
+      assert.equal(await runs.get(key), undefined, what);
+      assert.equal(await runs.has(key), false, what);
+      assert.equal(await runs.getSidecar(key, "advisory_x"), undefined, what);
+      assert.deepEqual(await runs.listSidecars(key, key), [], what);
+      assert.equal(await sessions.get(key), undefined, what);
+      assert.equal(await sessions.events(key), undefined, what);
+      assert.deepEqual(
+        await sessions.appendEvent(key, 1, {
+          event: "cancel",
+          from_state: "DRAFT",
+          to_state: "CANCELLED",
+          at: "2026-01-01T00:00:00Z",
+        }),
+        { outcome: "not_found" },
+        what,
+      );
+      assert.equal(await advisory.getAsset(key), undefined, what);
+      assert.deepEqual(await advisory.reviewEvents(key), [], what);
+    }
+    const tables = await app.query("SELECT to_regclass('runs_index') IS NOT NULL AS ok");
+    assert.equal(tables.rows[0]?.ok, true);
   });
 });

@@ -21,6 +21,7 @@ import {
   type ReviewEvent,
   advisoryContentHash,
 } from "../../contracts/ports/advisory_store.js";
+import { isStorableKey } from "../../kernel/db/postgres/text_keys.js";
 import { ReviewEventSchema, StoredAssetSchema } from "./schemas.js";
 
 const FOREIGN_KEY_VIOLATION = "23503";
@@ -45,6 +46,7 @@ export class PostgresAdvisoryStore implements AdvisoryStore {
   }
 
   async getAsset(assetId: string): Promise<AdvisoryAssetRecord | undefined> {
+    if (!isStorableKey(assetId)) return undefined;
     const { rows } = await this.#pool.query<{ record: Buffer }>(
       "SELECT record FROM advisory_assets WHERE asset_id = $1",
       [assetId],
@@ -99,6 +101,7 @@ export class PostgresAdvisoryStore implements AdvisoryStore {
   }
 
   async reviewEvents(assetId: string): Promise<ReviewEvent[]> {
+    if (!isStorableKey(assetId)) return [];
     const { rows } = await this.#pool.query<{ record: Buffer }>(
       "SELECT record FROM advisory_review_events WHERE asset_id = $1 ORDER BY recorded_at_utc",
       [assetId],

@@ -29,6 +29,7 @@ import {
   assertGovernanceFields,
 } from "../../contracts/ports/run_store.js";
 import { parseUtc } from "../../contracts/time.js";
+import { isStorableKey } from "../../kernel/db/postgres/text_keys.js";
 import { parseStored } from "./embedded_store.js";
 import { ByteLruCache } from "./lru_cache.js";
 
@@ -195,6 +196,7 @@ export class PostgresRunStore implements RunStore {
   async get(runId: string, options: { fresh?: boolean } = {}): Promise<StoredRun | undefined> {
     const cached = options.fresh ? undefined : this.#cache.get(runId);
     if (cached) return cached;
+    if (!isStorableKey(runId)) return undefined;
     const { rows } = await this.#pool.query<{ sha256: string; bytes: Buffer | null; partition: string | null }>(
       SELECT_RUN,
       [runId],
@@ -221,6 +223,7 @@ export class PostgresRunStore implements RunStore {
   }
 
   async has(runId: string): Promise<boolean> {
+    if (!isStorableKey(runId)) return false;
     const { rowCount } = await this.#pool.query("SELECT 1 FROM runs_index WHERE run_id = $1", [runId]);
     return rowCount === 1;
   }
@@ -299,7 +302,7 @@ export class PostgresRunStore implements RunStore {
   }
 
   async getSidecar(runId: string, name: string): Promise<Buffer | undefined> {
-    if (!SIDECAR_NAME_PATTERN.test(name)) return undefined;
+    if (!SIDECAR_NAME_PATTERN.test(name) || !isStorableKey(runId)) return undefined;
     const { rows } = await this.#pool.query<{ bytes: Buffer }>(
       "SELECT bytes FROM runs_sidecars WHERE run_id = $1 AND name = $2",
       [runId, name],
@@ -308,6 +311,7 @@ export class PostgresRunStore implements RunStore {
   }
 
   async listSidecars(runId: string, prefix: string): Promise<string[]> {
+    if (!isStorableKey(runId) || !isStorableKey(prefix)) return [];
     const { rows } = await this.#pool.query<{ name: string }>(
       "SELECT name FROM runs_sidecars WHERE run_id = $1 AND starts_with(name, $2) ORDER BY name",
       [runId, prefix],

@@ -27,6 +27,7 @@ import {
   type SessionTransition,
   type WorkflowSession,
 } from "../../contracts/ports/session_store.js";
+import { isStorableKey } from "../../kernel/db/postgres/text_keys.js";
 
 interface SessionRow {
   session_id: string;
@@ -184,6 +185,7 @@ export class PostgresSessionStore implements SessionStore {
   }
 
   async get(sessionId: string): Promise<WorkflowSession | undefined> {
+    if (!isStorableKey(sessionId)) return undefined;
     return inTransaction(this.#pool, "BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY", (client) =>
       this.#read(client, sessionId),
     );
@@ -225,6 +227,7 @@ export class PostgresSessionStore implements SessionStore {
     expectedVersion: number,
     transition: SessionTransition,
   ): Promise<AppendEventResult> {
+    if (!isStorableKey(sessionId)) return { outcome: "not_found" };
     const appended = await inTransaction(this.#pool, "BEGIN", async (client) => {
       const { rows } = await client.query<SessionRow>(ADVANCE, [
         transition.to_state,
@@ -256,6 +259,7 @@ export class PostgresSessionStore implements SessionStore {
   }
 
   async events(sessionId: string): Promise<SessionEventRecord[] | undefined> {
+    if (!isStorableKey(sessionId)) return undefined;
     return inTransaction(this.#pool, "BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY", async (client) => {
       const exists = await client.query("SELECT 1 FROM workflow_sessions WHERE session_id = $1", [sessionId]);
       if (exists.rowCount !== 1) return undefined;
