@@ -9,7 +9,12 @@ import { after, before, describe, test } from "node:test";
 import type pg from "pg";
 import { makeArtifact } from "../../../contracts/testing/artifacts.js";
 import { PostgresRunStore } from "../../../plugins/runs/postgres_run_store.js";
-import { type RoleTestDatabase, migratedTestDatabaseWithRoles } from "../../../testing/postgres_schema.js";
+import {
+  type RoleTestDatabase,
+  allPostgresMigrations,
+  migratedTestDatabaseWithRoles,
+} from "../../../testing/postgres_schema.js";
+import { migratePostgres, postgresMigrationStatus } from "./migrator.js";
 
 const PERMISSION_DENIED = "42501";
 const REFUSED_BY_TRIGGER = "23001";
@@ -105,6 +110,13 @@ describe("insert-only audit trail in PostgreSQL", () => {
       "migrations",
     );
     await refused(app, "ALTER TABLE runs_index DISABLE TRIGGER rmos_insert_only", "42501", "disable the guard");
+  });
+
+  test("the app role can read the migration status (RMOS_AUTO_MIGRATE=false) but cannot migrate", async () => {
+    const status = await postgresMigrationStatus(app, allPostgresMigrations());
+    assert.deepEqual([status.pending, status.drifted, status.missing, status.outOfOrder], [[], [], [], []]);
+    assert.equal(status.applied.length, allPostgresMigrations().length);
+    await assert.rejects(migratePostgres(app, allPostgresMigrations()), /permission denied|must be owner/);
   });
 });
 
