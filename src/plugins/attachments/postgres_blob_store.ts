@@ -10,11 +10,11 @@
  * by a concurrent upload on any instance, which the insert waits for) the transaction
  * rolls back, chunks and all, and the answer is `created: false`; a refused or failed
  * body rolls back too, so nothing partial is ever committed. A claimed digest that is
- * already stored is only hashed, not written again. Reads fetch the chunks that cover
- * the range one at a time.
+ * already stored is only hashed, not written again. Reads (`read`, and `copyTo` into an
+ * HTTP response with backpressure) fetch the chunks that cover the range one at a time.
  */
 import { createHash, randomUUID } from "node:crypto";
-import { Readable } from "node:stream";
+import { Readable, type Writable } from "node:stream";
 import type pg from "pg";
 import {
   type BlobCheck,
@@ -40,6 +40,25 @@ interface NameRow {
   content_id: string;
   size_bytes: string | number;
   chunk_size: number;
+}
+
+/** Resolves when `sink` drains; rejects when it closes or fails first. */
+function drained(sink: Writable): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const done = (error?: Error) => {
+      sink.off("drain", onDrain);
+      sink.off("close", onClose);
+      sink.off("error", onError);
+      if (error) reject(error);
+      else resolve();
+    };
+    const onDrain = () => done();
+    const onClose = () => done(new Error("the receiver went away before the end of the blob"));
+    const onError = (error: Error) => done(error);
+    sink.on("drain", onDrain);
+    sink.on("close", onClose);
+    sink.on("error", onError);
+  });
 }
 
 export class PostgresBlobStore implements BlobStore {
@@ -164,7 +183,11 @@ export class PostgresBlobStore implements BlobStore {
     return row ? { sha256, size_bytes: Number(row.size_bytes) } : undefined;
   }
 
-  async read(sha256: string, range?: { start: number; end: number }): Promise<Readable> {
+  /** The stored name and the checked inclusive byte range; BlobNotFoundError or RangeError. */
+  async #locate(
+    sha256: string,
+    range: { start: number; end: number } | undefined,
+  ): Promise<{ row: NameRow; start: number; end: number }> {
     const row = await this.#name(sha256);
     if (!row) throw new BlobNotFoundError(sha256);
     const size = Number(row.size_bytes);
@@ -173,10 +196,23 @@ export class PostgresBlobStore implements BlobStore {
       if (!Number.isInteger(start) || !Number.isInteger(end) || start < 0 || end < start || end >= size) {
         throw new RangeError(`bytes ${start}-${end} are not within the ${size} bytes of blob ${sha256}`);
       }
+      return { row, start, end };
     }
-    const start = range?.start ?? 0;
-    const end = range?.end ?? size - 1;
+    return { row, start: 0, end: size - 1 };
+  }
+
+  async read(sha256: string, range?: { start: number; end: number }): Promise<Readable> {
+    const { row, start, end } = await this.#locate(sha256, range);
     return Readable.from(this.#chunks(sha256, row, start, end), { objectMode: false });
+  }
+
+  /** Writes the blob (or range) into `sink`, one chunk at a time, waiting for it to drain. */
+  async copyTo(sha256: string, sink: Writable, range?: { start: number; end: number }): Promise<void> {
+    const { row, start, end } = await this.#locate(sha256, range);
+    for await (const piece of this.#chunks(sha256, row, start, end)) {
+      if (sink.destroyed || sink.writableEnded) throw new Error("the receiver went away before the end of the blob");
+      if (!sink.write(piece)) await drained(sink);
+    }
   }
 
   /** The bytes start..end (inclusive) of a blob, one chunk per round trip. */
