@@ -225,7 +225,11 @@ export async function startPostgresServer(options: PostgresServerOptions = {}): 
       await waitReady(url, child, output);
     } catch (error) {
       process.removeListener("exit", atExit);
-      if (child.exitCode === null) child.kill("SIGKILL");
+      if (child.exitCode === null && child.signalCode === null) {
+        const exited = new Promise((resolve) => child.once("exit", resolve));
+        child.kill("SIGKILL");
+        await exited;
+      }
       // Another process took the port between the probe and the start: try another.
       if (attempt < 5 && /Address already in use|could not bind/i.test(output())) continue;
       fs.rmSync(root, { recursive: true, force: true });
