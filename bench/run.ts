@@ -2,8 +2,9 @@
  * `npm run bench`: runs every benchmark, prints the tables and writes
  * bench/results.md. Not a test: numbers depend on the machine; targets are checked
  * as ratios to baselines measured in the same run. BENCH_QUICK=1 runs a small version.
+ * `--soak [--soak-seconds N] [--soak-rate R]` runs only the soak (bench/soak/) and
+ * writes its section into bench/results.md, replacing the previous soak section.
  */
-import "reflect-metadata";
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
@@ -15,8 +16,20 @@ process.env.LOG_LEVEL ??= "silent";
 const quick = process.env.BENCH_QUICK === "1";
 const workDir = fs.mkdtempSync(path.join(REPO_ROOT, "bench", ".work-"));
 const sections: BenchSection[] = [];
-const only = process.argv.slice(2);
-const wants = (name: string) => only.length === 0 || only.includes(name);
+const args = process.argv.slice(2);
+/** The value of `--name N` (or `--name=N`), if given. */
+const numberArg = (name: string): number | undefined => {
+  const at = args.findIndex((a) => a === name || a.startsWith(`${name}=`));
+  if (at < 0) return undefined;
+  const raw = args[at]?.includes("=") ? args[at]?.split("=")[1] : args[at + 1];
+  const n = Number(raw);
+  if (!Number.isFinite(n) || n <= 0) throw new Error(`${name} needs a positive number, got ${raw}`);
+  return n;
+};
+const soak = args.includes("--soak");
+const only = args.filter((a, i) => !a.startsWith("--") && !args[i - 1]?.startsWith("--soak-"));
+/** Whether benchmark `name` runs: with `--soak`, none but the soak. */
+const wants = (name: string) => !soak && (only.length === 0 || only.includes(name));
 
 type Loader = () => Promise<BenchSection[]>;
 const optional = async (name: string, load: Loader) => {
@@ -30,6 +43,17 @@ const optional = async (name: string, load: Loader) => {
 };
 
 try {
+  if (soak) {
+    const { runSoakBench } = await import("./soak/soak_bench.js");
+    process.stderr.write("bench: soak…\n");
+    sections.push(
+      await runSoakBench({
+        workDir: path.join(workDir, "soak"),
+        seconds: numberArg("--soak-seconds") ?? 1200,
+        rate: numberArg("--soak-rate") ?? 50,
+      }),
+    );
+  }
   await optional("runs", () =>
     runRunsBench({ workDir: path.join(workDir, "runs"), storedRuns: quick ? 5_000 : 100_000, seconds: quick ? 2 : 5 }),
   );
@@ -57,4 +81,14 @@ try {
 const machine = `${os.cpus().length} × ${os.cpus()[0]?.model ?? "cpu"}, ${Math.round(os.totalmem() / 2 ** 30)} GiB, Node ${process.version}`;
 const report = renderReport(sections, machine);
 process.stdout.write(`${report}\n`);
-if (!quick && only.length === 0) fs.writeFileSync(path.join(REPO_ROOT, "bench", "results.md"), report);
+const resultsFile = path.join(REPO_ROOT, "bench", "results.md");
+if (soak) {
+  // Only the soak's section is replaced (or appended); the other benchmarks' results stay.
+  const section = report.split("\n## ").slice(1).join("\n## ");
+  const previous = fs.existsSync(resultsFile) ? fs.readFileSync(resultsFile, "utf8") : "# Benchmark results\n";
+  const kept = previous.split(/\n(?=## )/).filter((part) => !part.startsWith("## Soak"));
+  fs.writeFileSync(
+    resultsFile,
+    `${kept.join("\n").trimEnd()}\n\n## ${section.trimEnd()}\n\n_Soak run on ${new Date().toISOString()}, ${machine}._\n`,
+  );
+} else if (!quick && only.length === 0) fs.writeFileSync(resultsFile, report);

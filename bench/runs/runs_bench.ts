@@ -87,7 +87,10 @@ export async function runRunsBench(opts: {
 
   // 1. durable creates
   const raw = rawDurableLoop(path.join(opts.workDir, "raw"), 2000);
-  const service = await startChildServer({ RMOS_DATA_DIR: path.join(opts.workDir, "creates") });
+  const service = await startChildServer({
+    RMOS_DATA_DIR: path.join(opts.workDir, "creates"),
+    RMOS_RATE_LIMIT_PER_SECOND: "0",
+  });
   const baseUrl = `${service.url}/api/rmos`;
   const create = await cannon({
     url: `${baseUrl}/runs`,
@@ -139,11 +142,11 @@ export async function runRunsBench(opts: {
   const ids = populate(bigDir, opts.storedRuns);
   const populateSec = (performance.now() - t0) / 1000;
   const first = performance.now();
-  let server = await startChildServer({ RMOS_DATA_DIR: bigDir });
+  let server = await startChildServer({ RMOS_DATA_DIR: bigDir, RMOS_RATE_LIMIT_PER_SECOND: "0" });
   const firstStart = performance.now() - first; // indexes every file (a store never indexed)
   await server.stop();
   const second = performance.now();
-  server = await startChildServer({ RMOS_DATA_DIR: bigDir });
+  server = await startChildServer({ RMOS_DATA_DIR: bigDir, RMOS_RATE_LIMIT_PER_SECOND: "0" });
   const startup = performance.now() - second;
   const filters = [
     "",

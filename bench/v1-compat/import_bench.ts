@@ -1,6 +1,6 @@
 /**
- * Benchmark of the v1 import: a store of `count` records made by the reference
- * generator (../shared/tools/gen_v1_store.py, seed 1; the generation is not timed) is
+ * Benchmark of the v1 import: a store of `count` records made by the project's v1 store
+ * generator (src/plugins/v1-compat/testing, seed 1; the generation is not timed) is
  * imported by `rmos v1 migrate` of this build in a child process, so that its peak
  * resident memory (`process.resourceUsage().maxRSS`, reported by the child at exit) is
  * the import's own. Targets (issue 7): 100 000 records in under 60 s with resident
@@ -9,12 +9,11 @@
  * directory fsync (one thread): an import writes one durable file per record (its
  * artifact) plus one per copied attachment blob (it makes them durable in groups).
  */
-import { execFileSync } from "node:child_process";
 import fs from "node:fs";
 import path from "node:path";
 import { performance } from "node:perf_hooks";
 import type { ImportReport } from "../../src/plugins/v1-compat/importer.js";
-import { SHARED_DIR } from "../../src/testing/paths.js";
+import { generateV1Store } from "../../src/plugins/v1-compat/testing/v1_store_generator.js";
 import { type BenchSection, fmt } from "../report.js";
 import { rawDurableLoop } from "../baselines.js";
 import { runNodeScript } from "../../src/testing/child_script.js";
@@ -61,14 +60,7 @@ export async function runV1ImportBench(opts: { count: number; workDir: string })
   fs.mkdirSync(opts.workDir, { recursive: true });
   const from = path.join(opts.workDir, "v1");
   const g0 = performance.now();
-  execFileSync("python3", [
-    path.join(SHARED_DIR, "tools", "gen_v1_store.py"),
-    from,
-    "--count",
-    String(opts.count),
-    "--seed",
-    "1",
-  ]);
+  generateV1Store(from, { count: opts.count, seed: 1 });
   const generateSec = (performance.now() - g0) / 1000;
   const runsJsonMb = fs.statSync(path.join(from, "runs.json")).size / 2 ** 20;
 

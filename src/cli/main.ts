@@ -5,10 +5,9 @@
  * v1, schemas, diff) through `Plugin.commands`. Every command has `--help` and
  * `--json`. Exit codes: 0 success, 1 a check failed, 2 usage or configuration error.
  */
-import "reflect-metadata";
-import { parseCommandArgs, UsageError, writeJson } from "./args.js";
+import { parseCommandArgs, UsageError, writeJson } from "../kernel/plugin_api/args.js";
 import { ConfigError, loadConfig } from "../kernel/config.js";
-import type { CliCommand, CliIo } from "../kernel/cli_command.js";
+import type { CliCommand, CliIo } from "../kernel/plugin_api/cli.js";
 import { createKernel, type Kernel } from "../kernel/kernel.js";
 import { createLogger } from "../kernel/logger.js";
 import { closeOnSignals, listen } from "../kernel/server.js";
@@ -71,12 +70,12 @@ migrate  applies every pending migration, each in its own transaction, holding t
     const kernel = kernelForCli();
     try {
       if (action === "migrate") {
-        const applied = kernel.migrate((m) => io.stderr.write(`applied ${m.plugin}/${m.id}\n`));
+        const applied = await kernel.migrate((m) => io.stderr.write(`applied ${m.plugin}/${m.id}\n`));
         if (values.json) writeJson(io.stdout, { applied: applied.map((m) => `${m.plugin}/${m.id}`) });
         else io.stdout.write(`${applied.length} migration(s) applied; the database is up to date\n`);
         return 0;
       }
-      const status = kernel.migrationStatus();
+      const status = await kernel.migrationStatus();
       const report = {
         applied: status.applied.map((a) => ({
           migration: `${a.plugin}/${a.id}`,

@@ -20,10 +20,12 @@ const WHY: Record<number, string> = {
   416: "The requested range cannot be satisfied.",
   422: "The request is well formed but cannot be processed (e.g. a hash mismatch).",
   428: "The request must be conditional (If-Match).",
+  429: "Too many requests from this client: wait for Retry-After seconds (see docs/operations.md, Limits).",
   500: "Unexpected server error (logged with the request id).",
   502: "An upstream provider failed.",
-  503: "Not ready.",
+  503: "Not ready, stopping, or too many costly operations at once: retry after Retry-After seconds.",
   504: "An upstream provider timed out.",
+  507: "The storage is full: nothing was stored; retry once space is freed.",
 };
 
 /** OpenAPI response entries with the Problem schema for each status code. */

@@ -11,6 +11,7 @@
  * lines) instead of the `canonicalize` package because that package accepts NaN and
  * lone surrogates without complaint, and its current major needs Node 22.
  */
+import { encodeSegment } from "./json_pointer.js";
 
 /** The deepest nesting of arrays and objects accepted (hostile input guard). */
 export const MAX_CANONICAL_DEPTH = 256;
@@ -26,10 +27,6 @@ export class CanonicalJsonError extends Error {
   }
 }
 
-function pointerPart(key: string | number): string {
-  return String(key).replace(/~/g, "~0").replace(/\//g, "~1");
-}
-
 /**
  * Where the serializer is: the keys and indexes from the root. The JSON Pointer is
  * built only for an error message, so the common path allocates nothing per member.
@@ -38,7 +35,7 @@ type Path = Array<string | number>;
 
 function fail(message: string, path: Path, last?: string | number): never {
   const parts = last === undefined ? path : [...path, last];
-  throw new CanonicalJsonError(message, parts.map((p) => `/${pointerPart(p)}`).join(""));
+  throw new CanonicalJsonError(message, parts.map((p) => `/${encodeSegment(p)}`).join(""));
 }
 
 function serializeString(value: string, path: Path, last?: string | number): string {

@@ -2,9 +2,9 @@
  * Typed injection tokens.
  *
  * A token is a unique symbol that also carries, for the type checker only, the type
- * of what is bound to it; tsyringe accepts symbols as injection tokens, so
- * `container.resolve(RUN_STORE)` needs no decorator metadata (tsx and esbuild emit
- * none). Plugins share services only through tokens declared in src/contracts.
+ * of what is bound to it: a plugin names the tokens it provides and consumes, and the
+ * kernel hands over the services bound to them, typed, with no decorator metadata.
+ * Plugins share services only through tokens declared in src/contracts.
  */
 
 /** An injection token for a service of type T. */

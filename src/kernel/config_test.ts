@@ -44,3 +44,18 @@ test("every bad value is named in one message", () => {
 test("an empty variable counts as unset", () => {
   assert.equal(loadConfig({ PORT: "" }).port, 8080);
 });
+
+test("limits: defaults, parsed values, and a bad value named", () => {
+  const d = loadConfig({}).limits;
+  assert.equal(d.headersTimeoutMs, 10_000);
+  assert.equal(d.requestTimeoutMs, 300_000);
+  assert.equal(d.rateLimitPerSecond, 1_000);
+  assert.equal(d.jsonMaxDepth, 64);
+  assert.equal(d.maxUrlLength, 8_192);
+  const c = loadConfig({ RMOS_RATE_LIMIT_PER_SECOND: "0", RMOS_LINGER_MS: "250", RMOS_MAX_CONNECTIONS: "7" }).limits;
+  assert.equal(c.rateLimitPerSecond, 0);
+  assert.equal(c.lingerMs, 250);
+  assert.equal(c.maxConnections, 7);
+  assert.throws(() => loadConfig({ RMOS_MAX_CONNECTIONS: "0" }), /RMOS_MAX_CONNECTIONS/);
+  assert.throws(() => loadConfig({ RMOS_JSON_MAX_DEPTH: "deep" }), /RMOS_JSON_MAX_DEPTH: must be a whole number/);
+});

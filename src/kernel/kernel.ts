@@ -1,24 +1,24 @@
 /**
- * The kernel: loads the plugins into one DI container and one HTTP app.
+ * The kernel: loads the plugins into one registry of services and one HTTP app.
  *
- * `createKernel` does everything that needs no I/O — order the plugins, give each a
- * child container, let each register its services and declare its routes, mount the
- * routes, build the OpenAPI document — so that `openapi.json` can be generated without
- * a server or a data directory. `start()` does the I/O: it opens the database, applies
- * (or checks) the SQL migrations, and calls each plugin's `onReady` in load order;
- * `close()` calls `onClose` in reverse order and closes the database.
+ * `createKernel` does everything that needs no I/O — order the plugins from what they
+ * provide and consume, call each plugin's `init` with its resolved dependencies, bind
+ * what it provides, mount the routes it built, build the OpenAPI document — so that
+ * `openapi.json` can be generated without a server or a data directory. `start()` does
+ * the I/O: it opens the database, applies (or checks) the SQL migrations of the
+ * configured backend, and calls each plugin's `start` in load order; `close()` calls
+ * `close` in reverse order and closes the database. Services live in a plain map from
+ * token to value (see docs/design.md): plugins never see it.
  */
-import "reflect-metadata"; // before tsyringe: it needs the Reflect polyfill at import time
 import fs from "node:fs";
 import path from "node:path";
 import { OpenAPIHono } from "@hono/zod-openapi";
 import type { z } from "@hono/zod-openapi";
-import { type DependencyContainer, container as globalContainer } from "tsyringe";
 import { ProblemError } from "../contracts/problem.js";
 import { DATABASE, type Database } from "../contracts/ports/database.js";
 import type { Token } from "../contracts/token.js";
 import { ConfigError, describeIssues, type AppConfig } from "./config.js";
-import { openSqlite, sqliteFileOf } from "./db/sqlite.js";
+import { databaseFor, type KernelDatabase } from "./db/database_for.js";
 import {
   applyMigrations,
   assertNoDrift,
@@ -27,17 +27,20 @@ import {
   type Migration,
   type MigrationStatus,
 } from "./db/migrations.js";
+import { createRouteGuards } from "./http/route_guards.js";
 import type { Logger } from "./logger.js";
 import { createMetrics, type HttpMetrics } from "./metrics.js";
-import type { KernelApp, KernelEnv, Plugin, PluginContext } from "./plugin.js";
-import { orderPlugins } from "./plugin_order.js";
+import { openApiMetadata } from "./openapi_metadata.js";
+import type { BootedKernel } from "./plugin_api/cli.js";
+import type { Plugin, PluginContext, PluginInstance } from "./plugin_api/plugin.js";
+import { API_BASE, type KernelApp, type KernelEnv } from "./plugin_api/routes.js";
+import { consumedBy, orderPlugins, PluginLoadError, tokenName } from "./plugin_order.js";
 import { handleError, problemResponse, validationHook } from "./problems.js";
 import { requestContext } from "./request_context.js";
 import { RouteCollector } from "./route_registrar.js";
 import { mountServiceRoutes, type Readiness } from "./service_routes.js";
 
-/** The base path of the API. */
-export const API_BASE = "/api/rmos";
+export { API_BASE } from "./plugin_api/routes.js";
 
 export interface KernelOptions {
   readonly config: AppConfig;
@@ -52,16 +55,19 @@ export interface StartOptions {
   readonly migrate?: boolean;
 }
 
-export class Kernel {
+export class Kernel implements BootedKernel {
   readonly app: KernelApp;
-  readonly container: DependencyContainer;
   readonly plugins: readonly Plugin[];
   readonly config: AppConfig;
   readonly logger: Logger;
   readonly metrics: HttpMetrics;
-  readonly #contexts = new Map<string, PluginContext>();
+  /** The database handle (opened by `start`). */
+  readonly database: Database;
+  readonly #database: KernelDatabase;
+  readonly #services = new Map<Token<unknown>, unknown>();
+  readonly #instances = new Map<string, PluginInstance>();
   readonly #routes: RouteCollector;
-  #database: Database | undefined;
+  #initialised = false;
   #migrations: Migration[] | undefined;
   #started: Plugin[] = [];
 
@@ -69,20 +75,15 @@ export class Kernel {
     this.config = options.config;
     this.logger = options.logger;
     this.metrics = createMetrics(options.processMetrics ?? false);
-    this.container = globalContainer.createChildContainer();
-    this.plugins = orderPlugins(options.plugins, options.config.plugins);
+    this.#database = databaseFor(options.config);
+    this.database = this.#database;
+    this.#services.set(DATABASE, this.#database);
+    this.plugins = orderPlugins(options.plugins, options.config.plugins, new Set([DATABASE]));
     this.app = new OpenAPIHono<KernelEnv>({ defaultHook: validationHook as never });
-    this.#routes = new RouteCollector(API_BASE, options.config.maxBodyBytes);
+    this.#routes = new RouteCollector(API_BASE, options.config.maxBodyBytes, createRouteGuards(options.config.limits));
 
-    for (const plugin of this.plugins) {
-      const ctx = this.#contextFor(plugin);
-      this.#contexts.set(plugin.name, ctx);
-      try {
-        plugin.register(ctx);
-      } catch (error) {
-        throw new Error(`plugin "${plugin.name}" failed to register: ${(error as Error).message}`, { cause: error });
-      }
-    }
+    for (const plugin of this.plugins) this.#instances.set(plugin.name, this.#init(plugin));
+    this.#initialised = true;
     this.app.use("*", requestContext(this.logger, this.metrics));
     mountServiceRoutes(this.app, {
       readiness: () => this.readiness(),
@@ -91,9 +92,10 @@ export class Kernel {
         body: await this.metrics.registry.metrics(),
       }),
       document: () => this.openApiDocument(),
+      storage: { dir: this.config.dataDir, minFreeBytes: this.config.limits.minFreeBytes },
     });
     for (const plugin of this.plugins) {
-      plugin.routes?.(this.#routes.registrarFor(plugin.name), this.#contexts.get(plugin.name) as PluginContext);
+      this.#instances.get(plugin.name)?.routes?.(this.#routes.registrarFor(plugin.name));
     }
     this.#routes.mount(this.app);
     this.app.notFound((c) => {
@@ -112,28 +114,55 @@ export class Kernel {
     this.app.onError(handleError);
   }
 
+  /** Resolves `plugin`'s dependencies, runs its `init` and binds what it provides. */
+  #init(plugin: Plugin): PluginInstance {
+    const deps: Record<string, unknown> = {};
+    for (const dep of consumedBy(plugin)) {
+      if (dep.mode === "late") {
+        deps[dep.as] = () => {
+          if (!this.#initialised) {
+            throw new Error(
+              `plugin "${plugin.name}" read its late dependency ${tokenName(dep.token)} during init; it is there once every plugin is initialised`,
+            );
+          }
+          return this.#services.get(dep.token);
+        };
+      } else {
+        deps[dep.as] = this.#services.get(dep.token);
+      }
+    }
+    let instance: PluginInstance;
+    try {
+      instance = plugin.init(deps as never, this.#contextFor(plugin));
+    } catch (error) {
+      if (error instanceof ConfigError) throw error;
+      throw new Error(`plugin "${plugin.name}" failed to initialise: ${(error as Error).message}`, { cause: error });
+    }
+    const declared = new Set(plugin.provides ?? []);
+    for (const { token, value } of instance.provide ?? []) {
+      if (!declared.delete(token)) {
+        throw new PluginLoadError(
+          `plugin "${plugin.name}" provides ${tokenName(token)} in init but does not declare it in provides (or provides it twice)`,
+        );
+      }
+      this.#services.set(token, value);
+    }
+    for (const token of declared) {
+      throw new PluginLoadError(
+        `plugin "${plugin.name}" declares ${tokenName(token)} in provides but init did not provide it`,
+      );
+    }
+    return instance;
+  }
+
   #contextFor(plugin: Plugin): PluginContext {
-    const child = this.container.createChildContainer();
-    const root = this.container;
     const config = this.config;
     return {
-      plugin: plugin.name,
+      name: plugin.name,
       config,
-      container: child,
+      backend: this.#database.kind,
       logger: this.logger.child({ plugin: plugin.name }),
       metrics: this.metrics.registry,
-      provide<T>(token: Token<T>, value: T) {
-        root.register(token, { useValue: value });
-      },
-      resolve<T>(token: Token<T>): T {
-        if (!child.isRegistered(token, true)) {
-          throw new Error(`plugin "${plugin.name}" needs ${token.description}, which no loaded plugin provides`);
-        }
-        return child.resolve<T>(token);
-      },
-      resolveOptional<T>(token: Token<T>): T | undefined {
-        return child.isRegistered(token, true) ? child.resolve<T>(token) : undefined;
-      },
       readConfig<S extends z.ZodType>(schema: S): z.infer<S> {
         const parsed = schema.safeParse(config.env);
         if (!parsed.success) {
@@ -144,78 +173,73 @@ export class Kernel {
     };
   }
 
-  /** The context the kernel gave plugin `name`. */
-  contextOf(name: string): PluginContext {
-    const ctx = this.#contexts.get(name);
-    if (!ctx) throw new Error(`plugin "${name}" is not loaded`);
-    return ctx;
+  /** The loaded plugins' names, in load order. */
+  get pluginNames(): readonly string[] {
+    return this.plugins.map((p) => p.name);
   }
 
-  /** Resolves a shared service. */
+  /** The service bound to `token`; throws naming the token when no loaded plugin provides it. */
   resolve<T>(token: Token<T>): T {
-    return this.container.resolve<T>(token);
+    if (!this.#services.has(token)) throw new Error(`no loaded plugin provides ${tokenName(token)}`);
+    return this.#services.get(token) as T;
+  }
+
+  /** The service bound to `token`, or undefined. */
+  resolveOptional<T>(token: Token<T>): T | undefined {
+    return this.#services.get(token) as T | undefined;
   }
 
   /** The OpenAPI 3.1 document of every loaded route. */
   openApiDocument(): Record<string, unknown> {
-    return this.app.getOpenAPI31Document({
-      openapi: "3.1.0",
-      info: {
-        title: "RMOS Runs service",
-        version: "2.0.0",
-        description:
-          "Write-once, hash-verified run artifacts for CNC manufacturing decisions, with append-only advisories. Errors are RFC 9457 problem+json.",
-      },
-      tags: this.plugins.map((p) => ({ name: p.name })).concat([{ name: "service" }]),
-    }) as unknown as Record<string, unknown>;
+    return this.app.getOpenAPI31Document(openApiMetadata(this.plugins.map((p) => p.name))) as unknown as Record<
+      string,
+      unknown
+    >;
   }
 
-  /** The SQL migrations of every loaded plugin, in load order. */
+  /** The SQL migrations of every loaded plugin for the configured backend, in load order. */
   migrations(): Migration[] {
+    const kind = this.#database.kind;
     this.#migrations ??= loadMigrations(
-      this.plugins.filter((p) => p.migrations).map((p) => ({ plugin: p.name, dir: p.migrations as URL })),
+      this.plugins
+        .filter((p) => p.migrations)
+        .map((p) => {
+          const dir = p.migrations?.[kind];
+          if (!dir) throw new ConfigError(`plugin "${p.name}" has no SQL migrations for a ${kind} database`);
+          return { plugin: p.name, dir };
+        }),
     );
     return this.#migrations;
   }
 
-  /** The opened database (after `openDatabase` or `start`). */
-  get database(): Database {
-    if (!this.#database) throw new Error("the database is not open yet");
-    return this.#database;
-  }
-
-  /** Opens the database and binds it, without applying migrations. */
-  openDatabase(): Database {
-    if (this.#database) return this.#database;
-    const url = this.config.databaseUrl;
-    if (!url.startsWith("sqlite:")) {
-      throw new ConfigError(
-        `RMOS_DATABASE_URL ${url.split("@").pop()}: only the embedded SQLite backend is available in this build`,
-      );
+  /** Opens the database (idempotent), without applying migrations. */
+  async openDatabase(): Promise<Database> {
+    if (!this.#database.isOpen) {
+      fs.mkdirSync(this.config.dataDir, { recursive: true });
+      await this.#database.open();
     }
-    fs.mkdirSync(this.config.dataDir, { recursive: true });
-    this.#database = openSqlite(sqliteFileOf(url));
-    this.container.register(DATABASE, { useValue: this.#database });
     return this.#database;
   }
 
   /** Applied, pending and drifted migrations. */
-  migrationStatus(): MigrationStatus {
-    return migrationStatus(this.openDatabase(), this.migrations());
+  async migrationStatus(): Promise<MigrationStatus> {
+    return migrationStatus(await this.openDatabase(), this.migrations());
   }
 
   /** Applies pending migrations (refusing on drift); returns those applied. */
-  migrate(onApplied?: (m: Migration) => void): Migration[] {
-    return applyMigrations(this.openDatabase(), this.migrations(), onApplied);
+  async migrate(onApplied?: (m: Migration) => void): Promise<Migration[]> {
+    return applyMigrations(await this.openDatabase(), this.migrations(), onApplied);
   }
 
-  /** Opens the database, applies or checks migrations, and readies every plugin. */
+  /** Opens the database, applies or checks migrations, and starts every plugin. */
   async start(options: StartOptions = {}): Promise<void> {
-    this.openDatabase();
+    await this.openDatabase();
     if (options.migrate ?? this.config.autoMigrate) {
-      for (const m of this.migrate()) this.logger.info({ migration: `${m.plugin}/${m.id}` }, "migration applied");
+      for (const m of await this.migrate()) {
+        this.logger.info({ migration: `${m.plugin}/${m.id}` }, "migration applied");
+      }
     } else {
-      const status = this.migrationStatus();
+      const status = await this.migrationStatus();
       assertNoDrift(status);
       if (status.pending.length > 0) {
         throw new ConfigError(
@@ -224,7 +248,7 @@ export class Kernel {
       }
     }
     for (const plugin of this.plugins) {
-      await plugin.onReady?.(this.#contexts.get(plugin.name) as PluginContext);
+      await this.#instances.get(plugin.name)?.start?.();
       this.#started.push(plugin);
     }
   }
@@ -241,8 +265,9 @@ export class Kernel {
       checks.push({ name: "storage", ok: false, detail: (error as Error).message });
     }
     try {
-      this.database.db.prepare("SELECT 1").get();
-      const status = this.migrationStatus();
+      if (!this.#database.isOpen) throw new Error("the database is not open yet");
+      await this.#database.query("SELECT 1");
+      const status = await this.migrationStatus();
       checks.push({ name: "database", ok: true, detail: "reachable" });
       const bad = status.pending.length + status.drifted.length + status.missing.length;
       checks.push({
@@ -264,15 +289,14 @@ export class Kernel {
     const errors: unknown[] = [];
     for (const plugin of [...this.#started].reverse()) {
       try {
-        await plugin.onClose?.(this.#contexts.get(plugin.name) as PluginContext);
+        await this.#instances.get(plugin.name)?.close?.();
       } catch (error) {
         errors.push(error);
         this.logger.error({ err: error, plugin: plugin.name }, "plugin failed to close");
       }
     }
     this.#started = [];
-    this.#database?.db.close();
-    this.#database = undefined;
+    await this.#database.close();
     if (errors.length > 0) throw new AggregateError(errors, "some plugins failed to close");
   }
 }

@@ -4,82 +4,88 @@
  * metrics, health and readiness, route ordering, and the refusals that name a plugin.
  */
 import assert from "node:assert/strict";
+import fs from "node:fs";
+import os from "node:os";
+import path from "node:path";
 import { after, before, describe, test } from "node:test";
 import { createRoute, z } from "@hono/zod-openapi";
 import { jsonContent, problemResponses } from "../contracts/http.js";
+import { ALL_PLUGINS } from "../plugins/index.js";
 import { startTestKernel, type TestKernel } from "../testing/test_kernel.js";
 import { createKernel } from "./kernel.js";
 import { loadConfig } from "./config.js";
 import { createLogger } from "./logger.js";
-import type { Plugin, RouteRegistrar } from "./plugin.js";
+import { token } from "../contracts/token.js";
+import { bind, definePlugin, late, optional, type Plugin } from "./plugin_api/plugin.js";
+import type { RouteRegistrar } from "./plugin_api/routes.js";
 
 let lateRegistrar: RouteRegistrar | undefined;
 
-const things: Plugin = {
+const things: Plugin = definePlugin({
   name: "things",
-  dependsOn: [],
-  register() {},
-  routes(r) {
-    lateRegistrar = r;
-    r.openapi(
-      createRoute({
-        method: "get",
-        path: "/things/{id}",
-        operationId: "getThing",
-        tags: ["things"],
-        request: { params: z.object({ id: z.string().regex(/^t_\d+$/) }) },
-        responses: { 200: jsonContent(z.object({ id: z.string() }), "a thing"), ...problemResponses(400) },
-      }),
-      (c) => c.json({ id: c.req.valid("param").id }, 200),
-    );
-    r.openapi(
-      createRoute({
-        method: "post",
-        path: "/things",
-        operationId: "createThing",
-        tags: ["things"],
-        request: {
-          body: {
-            required: true,
-            content: { "application/json": { schema: z.object({ name: z.string() }).strict() } },
-          },
-        },
-        responses: { 201: jsonContent(z.object({ name: z.string() }), "created"), ...problemResponses(400) },
-      }),
-      (c) => c.json(c.req.valid("json"), 201),
-    );
-    r.openapi(
-      createRoute({
-        method: "get",
-        path: "/boom",
-        operationId: "boom",
-        tags: ["things"],
-        responses: { 200: { description: "never" } },
-      }),
-      () => {
-        throw new Error("secret internal detail /etc/passwd");
-      },
-    );
-  },
-};
+  init: () => ({ routes: thingsRoutes }),
+});
 
-const special: Plugin = {
+function thingsRoutes(r: RouteRegistrar): void {
+  lateRegistrar = r;
+  r.openapi(
+    createRoute({
+      method: "get",
+      path: "/things/{id}",
+      operationId: "getThing",
+      tags: ["things"],
+      request: { params: z.object({ id: z.string().regex(/^t_\d+$/) }) },
+      responses: { 200: jsonContent(z.object({ id: z.string() }), "a thing"), ...problemResponses(400) },
+    }),
+    (c) => c.json({ id: c.req.valid("param").id }, 200),
+  );
+  r.openapi(
+    createRoute({
+      method: "post",
+      path: "/things",
+      operationId: "createThing",
+      tags: ["things"],
+      request: {
+        body: {
+          required: true,
+          content: { "application/json": { schema: z.object({ name: z.string() }).strict() } },
+        },
+      },
+      responses: { 201: jsonContent(z.object({ name: z.string() }), "created"), ...problemResponses(400) },
+    }),
+    (c) => c.json(c.req.valid("json"), 201),
+  );
+  r.openapi(
+    createRoute({
+      method: "get",
+      path: "/boom",
+      operationId: "boom",
+      tags: ["things"],
+      responses: { 200: { description: "never" } },
+    }),
+    () => {
+      throw new Error("secret internal detail /etc/passwd");
+    },
+  );
+}
+
+const special: Plugin = definePlugin({
   name: "special",
-  dependsOn: ["things"],
-  register() {},
-  routes(r) {
-    r.openapi(
-      createRoute({
-        method: "get",
-        path: "/things/special",
-        operationId: "getSpecialThing",
-        tags: ["special"],
-        responses: { 200: jsonContent(z.object({ special: z.boolean() }), "special") },
-      }),
-      (c) => c.json({ special: true }, 200),
-    );
-  },
-};
+  init: () => ({
+    routes(r) {
+      r.openapi(
+        createRoute({
+          method: "get",
+          path: "/things/special",
+          operationId: "getSpecialThing",
+          tags: ["special"],
+          responses: { 200: jsonContent(z.object({ special: z.boolean() }), "special") },
+        }),
+        (c) => c.json({ special: true }, 200),
+      );
+    },
+  }),
+});
 
 describe("kernel HTTP behaviour", () => {
   let t: TestKernel;
@@ -184,7 +190,7 @@ describe("kernel HTTP behaviour", () => {
     assert.equal(ready.ok, true);
     assert.deepEqual(
       ready.checks.map((c) => c.name),
-      ["storage", "database", "migrations"],
+      ["storage", "database", "migrations", "storage-space"],
     );
     const metrics = await (await t.request("/metrics")).text();
     assert.match(metrics, /http_request_duration_seconds_bucket\{[^}]*route="\/api\/rmos\/things\/special"/);
@@ -229,47 +235,163 @@ describe("kernel refusals at build time", () => {
   const build = (plugins: Plugin[]) =>
     createKernel({ config: loadConfig({ LOG_LEVEL: "silent" }), plugins, logger: createLogger("silent", 2) });
   test("a route without operationId names the plugin", () => {
-    const bad: Plugin = {
+    const bad = definePlugin({
       name: "bad",
-      dependsOn: [],
-      register() {},
-      routes(r) {
-        r.openapi(
-          createRoute({ method: "get", path: "/x", tags: ["bad"], responses: { 200: { description: "x" } } }),
-          (c) => c.body(null, 200),
-        );
-      },
-    };
+      init: () => ({
+        routes(r) {
+          r.openapi(
+            createRoute({ method: "get", path: "/x", tags: ["bad"], responses: { 200: { description: "x" } } }),
+            (c) => c.body(null, 200),
+          );
+        },
+      }),
+    });
     assert.throws(() => build([bad]), /plugin "bad": route get \/x has no operationId/);
   });
   test("a duplicate operationId names both plugins", () => {
-    const mk = (name: string): Plugin => ({
-      name,
-      dependsOn: [],
-      register() {},
-      routes(r) {
-        r.openapi(
-          createRoute({
-            method: "get",
-            path: `/${name}`,
-            operationId: "same",
-            tags: [name],
-            responses: { 200: { description: "x" } },
-          }),
-          (c) => c.body(null, 200),
-        );
-      },
-    });
+    const mk = (name: string): Plugin =>
+      definePlugin({
+        name,
+        init: () => ({
+          routes(r) {
+            r.openapi(
+              createRoute({
+                method: "get",
+                path: `/${name}`,
+                operationId: "same",
+                tags: [name],
+                responses: { 200: { description: "x" } },
+              }),
+              (c) => c.body(null, 200),
+            );
+          },
+        }),
+      });
     assert.throws(() => build([mk("one"), mk("two")]), /plugin "two": operationId same is already used by "one"/);
   });
-  test("a plugin whose register throws is named", () => {
-    const broken: Plugin = {
+  test("a plugin whose init throws is named", () => {
+    const broken = definePlugin({
       name: "broken",
-      dependsOn: [],
-      register() {
+      init() {
         throw new Error("nope");
       },
-    };
-    assert.throws(() => build([broken]), /plugin "broken" failed to register: nope/);
+    });
+    assert.throws(() => build([broken]), /plugin "broken" failed to initialise: nope/);
+  });
+});
+
+describe("the plugin shape: provides, consumes, init, start, close", () => {
+  const NUMBER = token<{ n: number }>("test.Number");
+  const LATER = token<string>("test.Later");
+  const build = (plugins: Plugin[], env: Record<string, string> = {}) =>
+    createKernel({ config: loadConfig({ LOG_LEVEL: "silent", ...env }), plugins, logger: createLogger("silent", 2) });
+
+  test("init gets its resolved dependencies; start runs in load order, close in reverse", async () => {
+    const events: string[] = [];
+    const consumer = definePlugin({
+      name: "consumer",
+      consumes: { number: NUMBER, later: late(LATER), absent: optional(token<string>("test.Absent")) },
+      init({ number, later, absent }) {
+        events.push(`init consumer n=${number.n} absent=${String(absent)}`);
+        assert.throws(() => later(), /read its late dependency test\.Later during init/);
+        return {
+          start: async () => {
+            events.push(`start consumer later=${later()}`);
+          },
+          close: async () => {
+            events.push("close consumer");
+          },
+        };
+      },
+    });
+    const provider = definePlugin({
+      name: "provider",
+      provides: [NUMBER],
+      init() {
+        events.push("init provider");
+        return {
+          provide: [bind(NUMBER, { n: 7 })],
+          start: async () => {
+            events.push("start provider");
+          },
+          close: async () => {
+            events.push("close provider");
+          },
+        };
+      },
+    });
+    const lateOne = definePlugin({
+      name: "late-one",
+      provides: [LATER],
+      consumes: { number: NUMBER },
+      init: () => ({ provide: [bind(LATER, "here")] }),
+    });
+    const t = await startTestKernel({ plugins: [consumer, provider, lateOne] });
+    try {
+      assert.deepEqual(t.kernel.pluginNames, ["provider", "consumer", "late-one"]);
+      assert.equal(t.kernel.resolve(NUMBER).n, 7);
+    } finally {
+      await t.close();
+    }
+    assert.deepEqual(events, [
+      "init provider",
+      "init consumer n=7 absent=undefined",
+      "start provider",
+      "start consumer later=here",
+      "close consumer",
+      "close provider",
+    ]);
+  });
+  test("building a kernel runs init but no start (no I/O before start)", () => {
+    let started = false;
+    const kernel = build([
+      definePlugin({
+        name: "lazy",
+        init: () => ({
+          start: async () => {
+            started = true;
+          },
+        }),
+      }),
+    ]);
+    assert.deepEqual(kernel.pluginNames, ["lazy"]);
+    assert.equal(started, false);
+  });
+  test("every real plugin's init does no I/O: building the kernel creates no data directory", () => {
+    const dataDir = path.join(os.tmpdir(), `rmos-never-created-${process.pid}-${Date.now()}`);
+    const kernel = createKernel({
+      config: loadConfig({ LOG_LEVEL: "silent", RMOS_DATA_DIR: dataDir }),
+      plugins: ALL_PLUGINS,
+      logger: createLogger("silent", 2),
+    });
+    assert.ok(Object.keys((kernel.openApiDocument().paths as object) ?? {}).length > 10);
+    assert.equal(fs.existsSync(dataDir), false);
+  });
+  test("a provided token not declared in provides, and a declared one not provided, are refused", () => {
+    const undeclared = definePlugin({ name: "undeclared", init: () => ({ provide: [bind(NUMBER, { n: 1 })] }) });
+    assert.throws(
+      () => build([undeclared]),
+      /plugin "undeclared" provides test\.Number in init but does not declare it/,
+    );
+    const unkept = definePlugin({ name: "unkept", provides: [NUMBER], init: () => ({}) });
+    assert.throws(
+      () => build([unkept]),
+      /plugin "unkept" declares test\.Number in provides but init did not provide it/,
+    );
+  });
+  test("RMOS_PLUGINS leaving out a provider is refused with both names", () => {
+    const provider = definePlugin({
+      name: "provider",
+      provides: [NUMBER],
+      init: () => ({ provide: [bind(NUMBER, { n: 1 })] }),
+    });
+    const consumer = definePlugin({ name: "consumer", consumes: { number: NUMBER }, init: () => ({}) });
+    assert.throws(
+      () => build([provider, consumer], { RMOS_PLUGINS: "consumer" }),
+      /plugin "consumer" consumes test\.Number \("number"\), which only plugin "provider" provides, and RMOS_PLUGINS does not enable it/,
+    );
+  });
+  test("resolve names a token no plugin provides", () => {
+    assert.throws(() => build([]).resolve(NUMBER), /no loaded plugin provides test\.Number/);
   });
 });

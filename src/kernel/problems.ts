@@ -3,19 +3,21 @@
  *
  * One validation hook (the `defaultHook` of the app) converts zod failures into a 400
  * with field-level `errors[]`; `handleError` maps thrown errors — ProblemError, Hono's
- * HTTPException (malformed JSON, 415), canonical-JSON and timestamp errors — to their
- * status, and anything unexpected to a 500 that reveals nothing internal but is
+ * HTTPException (malformed JSON, 415), canonical-JSON and timestamp errors, a full
+ * storage (ENOSPC, SQLITE_FULL → 507) — to their status, and anything unexpected to a 500 that reveals nothing internal but is
  * logged with the request id.
  */
 import type { Context } from "hono";
 import { HTTPException } from "hono/http-exception";
 import type { ZodError } from "zod";
 import { CanonicalJsonError } from "../contracts/jcs.js";
+import { encodeSegment } from "../contracts/json_pointer.js";
 import type { FieldError, Problem } from "../contracts/problem.js";
 import { ProblemError } from "../contracts/problem.js";
 import { TimestampError } from "../contracts/time.js";
 import { PROBLEM_MEDIA_TYPE } from "../contracts/http.js";
-import type { KernelEnv } from "./plugin.js";
+import { isStorageFull } from "./fs/storage_full.js";
+import type { KernelEnv } from "./plugin_api/routes.js";
 
 const LOCATIONS: Record<string, FieldError["location"]> = {
   json: "body",
@@ -28,7 +30,7 @@ const LOCATIONS: Record<string, FieldError["location"]> = {
 export function fieldErrors(error: ZodError, target: string): FieldError[] {
   const location = LOCATIONS[target] ?? "body";
   return error.issues.map((issue) => {
-    const segments = issue.path.map((p) => String(p).replace(/~/g, "~0").replace(/\//g, "~1"));
+    const segments = issue.path.map((p) => encodeSegment(String(p)));
     let message = issue.message;
     if (issue.code === "invalid_type" && /received undefined/.test(message)) message = "is required";
     else if (issue.code === "invalid_type" && /received null/.test(message)) message = "must not be null";
@@ -99,6 +101,15 @@ export function handleError(error: unknown, c: Context<KernelEnv>): Response {
     }
     const detail = status === 415 ? "send the body as application/json" : error.message || "request refused";
     return problemResponse(c, new ProblemError(status, detail).toProblem());
+  }
+  if (isStorageFull(error)) {
+    c.get("logger")?.error({ err: error }, "storage full: nothing stored");
+    return problemResponse(
+      c,
+      new ProblemError(507, "the storage is full: nothing was stored; retry once space is freed", {
+        slug: "insufficient-storage",
+      }).toProblem(),
+    );
   }
   c.get("logger")?.error({ err: error }, "unexpected error");
   return problemResponse(

@@ -11,7 +11,7 @@ import type { MiddlewareHandler } from "hono";
 import { matchedRoutes } from "hono/route";
 import type { Logger } from "./logger.js";
 import type { HttpMetrics } from "./metrics.js";
-import type { KernelEnv } from "./plugin.js";
+import type { KernelEnv } from "./plugin_api/routes.js";
 
 const SANE_REQUEST_ID = /^[A-Za-z0-9._:-]{1,128}$/;
 

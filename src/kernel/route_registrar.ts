@@ -13,7 +13,8 @@ import type { RouteConfig } from "@hono/zod-openapi";
 import { bodyLimit } from "hono/body-limit";
 import { problemResponses } from "../contracts/http.js";
 import { ProblemError } from "../contracts/problem.js";
-import type { KernelApp, RouteRegistrar } from "./plugin.js";
+import type { RouteGuards } from "./http/route_guards.js";
+import type { KernelApp, RouteRegistrar } from "./plugin_api/routes.js";
 import { PluginLoadError } from "./plugin_order.js";
 
 interface CollectedRoute {
@@ -48,6 +49,8 @@ export class RouteCollector {
   constructor(
     private readonly prefix: string,
     private readonly maxBodyBytes: number,
+    /** Limits put in front of every route (src/kernel/http/route_guards.ts). */
+    private readonly guards?: RouteGuards,
   ) {}
 
   /** The registrar one plugin uses. */
@@ -79,7 +82,7 @@ export class RouteCollector {
     const ordered = [...this.#routes].sort((x, y) => compareRoutePaths(x.route.path, y.route.path));
     for (const { route, handler } of ordered) {
       const json = hasJsonBody(route);
-      const extra = problemResponses(...(json ? [413, 415, 500] : [500]));
+      const extra = problemResponses(...(json ? [413, 415, 500] : [500]), ...(this.guards?.statuses(route) ?? []));
       const limit = bodyLimit({
         maxSize: this.maxBodyBytes,
         onError: () => {
@@ -88,12 +91,13 @@ export class RouteCollector {
           });
         },
       });
-      const middleware = route.middleware ? [route.middleware].flat() : [];
+      const guarded = this.guards ? this.guards.chain(route, json ? limit : undefined) : json ? [limit] : [];
+      const middleware = [...guarded, ...(route.middleware ? [route.middleware].flat() : [])];
       const full: RouteConfig = {
         ...route,
         path: `${this.prefix}${route.path}`,
         responses: { ...extra, ...route.responses },
-        ...(json || middleware.length > 0 ? { middleware: json ? [limit, ...middleware] : middleware } : {}),
+        ...(middleware.length > 0 ? { middleware } : {}),
       };
       (app.openapi as (r: RouteConfig, h: unknown) => void)(full, handler);
     }

@@ -1,36 +1,60 @@
 /**
- * Serving the kernel's app over HTTP on Node, with graceful shutdown: on SIGTERM or
- * SIGINT the server stops accepting connections, lets in-flight requests finish
- * (closing idle keep-alive connections at once), then closes the plugins and stores.
- * A second signal, or 10 seconds, forces the exit.
+ * Serving the kernel's app over HTTP on Node, with the limits against slow and hostile
+ * clients (src/kernel/http/) and a graceful, bounded stop.
+ *
+ * The node:http server is made here rather than by `serve()` of @hono/node-server so
+ * that its options carry the connection limits (connection_limits.ts); the app is
+ * reached through that package's request listener, with its own clean-up of unread
+ * bodies turned off: ours replaces it (lingering_close.ts), because its clean-up
+ * destroys the socket after 500 ms, which can reset a connection before the client has
+ * read the refusal.
+ *
+ * On SIGTERM or SIGINT the server stops accepting connections, refuses new requests
+ * on open ones with 503 (shutdown_gate.ts), lets in-flight requests finish, then closes
+ * the plugins and stores. A second signal, or RMOS_SHUTDOWN_TIMEOUT_MS, forces the exit.
  */
+import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
-import type { Server } from "node:http";
-import { serve } from "@hono/node-server";
+import { getRequestListener } from "@hono/node-server";
+import { answerClientErrors, applyConnectionLimits, serverOptionsFor } from "./http/connection_limits.js";
+import { lingerOnUnreadBody } from "./http/lingering_close.js";
+import { ShutdownGate } from "./http/shutdown_gate.js";
 import type { Kernel } from "./kernel.js";
 
 export interface RunningServer {
   readonly server: Server;
   readonly port: number;
   readonly url: string;
-  /** Stops accepting, waits for in-flight requests, closes the kernel. */
+  /** Stops accepting, refuses new requests, waits for in-flight ones, closes the kernel. */
   close(): Promise<void>;
 }
 
 /** Starts serving `kernel` (already started) on its configured host and port. */
 export async function listen(kernel: Kernel): Promise<RunningServer> {
-  const server = await new Promise<Server>((resolve, reject) => {
-    const s = serve({ fetch: kernel.app.fetch, hostname: kernel.config.host, port: kernel.config.port }, () =>
-      resolve(s as Server),
-    ) as Server;
-    s.once("error", reject);
+  const limits = kernel.config.limits;
+  const linger = { lingerMs: limits.lingerMs, lingerBytes: limits.lingerBytes };
+  const gate = new ShutdownGate();
+  const app = getRequestListener(kernel.app.fetch, { autoCleanupIncoming: false });
+  const server = createServer(serverOptionsFor(limits), (incoming, outgoing) => {
+    lingerOnUnreadBody(incoming, outgoing, { ...linger, closeAlways: () => gate.stopping });
+    if (gate.refuse(incoming, outgoing)) return;
+    void app(incoming, outgoing);
   });
-  server.keepAliveTimeout = 5000;
+  applyConnectionLimits(server, limits);
+  answerClientErrors(server, linger);
+  await new Promise<void>((resolve, reject) => {
+    server.once("error", reject);
+    server.listen(kernel.config.port, kernel.config.host, () => {
+      server.off("error", reject);
+      resolve();
+    });
+  });
   const port = (server.address() as AddressInfo).port;
   const host = kernel.config.host.includes(":") ? `[${kernel.config.host}]` : kernel.config.host;
   let closing: Promise<void> | undefined;
   const close = () => {
     closing ??= (async () => {
+      gate.stop();
       await new Promise<void>((resolve) => {
         server.close(() => resolve());
         server.closeIdleConnections();
@@ -42,8 +66,9 @@ export async function listen(kernel: Kernel): Promise<RunningServer> {
   return { server, port, url: `http://${host}:${port}`, close };
 }
 
-/** Installs SIGTERM/SIGINT handlers that close `running` gracefully and exit. */
+/** Installs SIGTERM/SIGINT handlers that close `running` gracefully and exit within the configured bound. */
 export function closeOnSignals(running: RunningServer, kernel: Kernel): void {
+  const boundMs = kernel.config.limits.shutdownTimeoutMs;
   let signalled = false;
   const onSignal = (signal: NodeJS.Signals) => {
     if (signalled) {
@@ -53,9 +78,10 @@ export function closeOnSignals(running: RunningServer, kernel: Kernel): void {
     signalled = true;
     kernel.logger.info({ signal }, "shutting down: finishing in-flight requests");
     const force = setTimeout(() => {
-      kernel.logger.error("shutdown took longer than 10 s: exiting");
+      kernel.logger.error({ bound_ms: boundMs }, "shutdown took longer than RMOS_SHUTDOWN_TIMEOUT_MS: exiting");
+      kernel.logger.flush();
       process.exit(1);
-    }, 10_000);
+    }, boundMs);
     force.unref();
     running.close().then(
       () => {

@@ -1,13 +1,14 @@
 /**
- * The kernel's own routes: `/healthz` (alive), `/readyz` (storage writable, database
- * reachable, migrations applied), `/metrics` (Prometheus text), `/openapi.json` and
+ * The kernel's own routes: `/healthz` (alive), `/readyz` (storage writable and not
+ * full, database reachable, migrations applied), `/metrics` (Prometheus text), `/openapi.json` and
  * `/docs` (a self-contained HTML reference of the API, so that it works offline —
  * workshops are not always online).
  */
 import { createRoute, z } from "@hono/zod-openapi";
 import { jsonContent, problemResponses } from "../contracts/http.js";
 import { renderDocsPage } from "./docs_page.js";
-import type { KernelApp } from "./plugin.js";
+import { storageSpaceCheck } from "./fs/storage_full.js";
+import type { KernelApp } from "./plugin_api/routes.js";
 
 export const ReadinessSchema = z
   .object({
@@ -21,6 +22,8 @@ interface ServiceDeps {
   readiness(): Promise<Readiness>;
   metricsText(): Promise<{ contentType: string; body: string }>;
   document(): Record<string, unknown>;
+  /** The data directory and the free space below which /readyz reports the storage full. */
+  storage?: { readonly dir: string; readonly minFreeBytes: number };
 }
 
 /** Mounts the service routes on `app`. */
@@ -32,6 +35,7 @@ export function mountServiceRoutes(app: KernelApp, deps: ServiceDeps): void {
       operationId: "getHealth",
       tags: ["service"],
       summary: "Liveness: the process answers",
+      description: "Answers 200 as long as the process serves requests; it checks nothing else (see /readyz).",
       responses: {
         200: jsonContent(z.object({ ok: z.literal(true) }).openapi("Health"), "alive"),
         ...problemResponses(500),
@@ -46,6 +50,8 @@ export function mountServiceRoutes(app: KernelApp, deps: ServiceDeps): void {
       operationId: "getReadiness",
       tags: ["service"],
       summary: "Readiness: storage writable, database reachable, migrations applied",
+      description:
+        "Answers 200 when every check passes and 503 with the failing checks otherwise; a load balancer sends traffic only to a ready instance.",
       responses: {
         200: jsonContent(ReadinessSchema, "ready"),
         503: jsonContent(ReadinessSchema, "not ready; the failing checks say why"),
@@ -53,7 +59,9 @@ export function mountServiceRoutes(app: KernelApp, deps: ServiceDeps): void {
       },
     }),
     async (c) => {
-      const r = await deps.readiness();
+      const base = await deps.readiness();
+      const space = deps.storage ? await storageSpaceCheck(deps.storage.dir, deps.storage.minFreeBytes) : undefined;
+      const r = space ? { ok: base.ok && space.ok, checks: [...base.checks, space] } : base;
       return r.ok ? c.json(r, 200) : c.json(r, 503);
     },
   );
@@ -64,6 +72,8 @@ export function mountServiceRoutes(app: KernelApp, deps: ServiceDeps): void {
       operationId: "getMetrics",
       tags: ["service"],
       summary: "Prometheus metrics",
+      description:
+        "Prometheus text exposition: the request latency histogram per route, error counts, the counters each plugin adds (attachment uploads, advisories created, approved and rejected, …) and the process's own metrics.",
       responses: {
         200: { description: "Prometheus text exposition", content: { "text/plain": { schema: z.string() } } },
         ...problemResponses(500),

@@ -15,6 +15,3 @@ export const REPO_ROOT = fs.existsSync(path.join(beside, "package.json")) ? besi
 export function fixturePath(...parts: string[]): string {
   return path.join(REPO_ROOT, "test", "fixtures", ...parts);
 }
-
-/** The shared folder beside the repository (SPEC, v1 sample, generator), as CI lays it out. */
-export const SHARED_DIR = path.resolve(REPO_ROOT, "..", "shared");

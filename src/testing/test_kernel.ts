@@ -3,14 +3,13 @@
  * `app.request()` tests) or listening on 127.0.0.1 with an ephemeral port (for
  * end-to-end tests). Not part of the service; used by tests and contract kits.
  */
-import "reflect-metadata";
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { loadConfig } from "../kernel/config.js";
 import { createKernel, type Kernel } from "../kernel/kernel.js";
 import { createLogger } from "../kernel/logger.js";
-import type { Plugin } from "../kernel/plugin.js";
+import type { Plugin } from "../kernel/plugin_api/plugin.js";
 import { listen, type RunningServer } from "../kernel/server.js";
 import { ALL_PLUGINS } from "../plugins/index.js";
 

@@ -14,7 +14,7 @@ import {
   EXPLANATION_PROVIDER,
   type ExplanationProvider,
 } from "../../src/contracts/ports/advisory_explanation_provider.js";
-import type { Plugin } from "../../src/kernel/plugin.js";
+import { type Binding, bind as binding, definePlugin, type Plugin } from "../../src/kernel/plugin_api/plugin.js";
 import { ALL_PLUGINS } from "../../src/plugins/index.js";
 import { type TestKernel, jsonBody, sampleRunRequest } from "../../src/testing/test_kernel.js";
 
@@ -82,14 +82,14 @@ export async function metric(t: TestKernel, sample: string): Promise<number> {
 
 /** All plugins plus one that binds `provider` and/or `policy` (the test seam). */
 export function pluginsWith(bind: { provider?: ExplanationProvider; policy?: ApprovalPolicy }): Plugin[] {
-  const testPlugin: Plugin = {
+  const provide: Binding[] = [];
+  if (bind.provider) provide.push(binding(EXPLANATION_PROVIDER, bind.provider));
+  if (bind.policy) provide.push(binding(APPROVAL_POLICY, bind.policy));
+  const testPlugin = definePlugin({
     name: "test-advisory-bindings",
-    dependsOn: [],
-    register(ctx) {
-      if (bind.provider) ctx.provide(EXPLANATION_PROVIDER, bind.provider);
-      if (bind.policy) ctx.provide(APPROVAL_POLICY, bind.policy);
-    },
-  };
+    provides: provide.map((b) => b.token),
+    init: () => ({ provide }),
+  });
   return [...ALL_PLUGINS, testPlugin];
 }
 

@@ -7,6 +7,7 @@ import fs from "node:fs";
 import path from "node:path";
 import { describe, test } from "node:test";
 import { DATABASE } from "../../src/contracts/ports/database.js";
+import { sqliteConnectionOf } from "../../src/kernel/db/sqlite.js";
 import { runCli } from "../../src/testing/cli_runner.js";
 import { jsonBody, sampleRunRequest, startTestKernel, tempDir } from "../../src/testing/test_kernel.js";
 
@@ -72,7 +73,7 @@ describe("rmos CLI", () => {
     const { dataDir, ids } = await seed(4);
     try {
       const t = await startTestKernel({ dataDir });
-      t.kernel.resolve(DATABASE).db.exec("DELETE FROM runs_index");
+      sqliteConnectionOf(t.kernel.resolve(DATABASE)).exec("DELETE FROM runs_index");
       await t.close({ keepData: true });
       const r = await runCli(["reindex", "--json", "--quiet"], { RMOS_DATA_DIR: dataDir });
       assert.equal(r.code, 0, r.stderr);

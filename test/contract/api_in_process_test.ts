@@ -1,10 +1,11 @@
 /**
- * The API contract against the in-process app (`app.request`, no network), with every
- * plugin loaded.
+ * The governance contract (@rmos/contract) against the in-process app (`app.request`,
+ * no network), with every plugin loaded: first in full mode (it creates runs), then
+ * read-only over the runs that left.
  */
 import { after, before } from "node:test";
-import { apiContract } from "../../src/contracts/testing/api_contract.js";
 import { startTestKernel, type TestKernel } from "../../src/testing/test_kernel.js";
+import { contractSuite } from "./contract_suite.js";
 
 let t: TestKernel;
 before(async () => {
@@ -12,4 +13,6 @@ before(async () => {
 });
 after(() => t.close());
 
-apiContract({ name: "in-process app", fetch: (path, init) => t.request(path, init) });
+const target = () => ({ name: "in-process app", fetch: (path: string, init?: RequestInit) => t.request(path, init) });
+contractSuite("in-process app", target, { readOnly: false });
+contractSuite("in-process app", target, { readOnly: true });

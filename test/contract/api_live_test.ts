@@ -1,14 +1,17 @@
 /**
- * The API contract over real HTTP. With RMOS_BASE_URL set (e.g. http://10.0.0.5:8080)
- * it checks that installation — this is what a compliance team runs
- * (`RMOS_BASE_URL=... npm run contract`); without it, it starts the service on
- * 127.0.0.1 with an ephemeral port and checks that.
+ * The governance contract (@rmos/contract) over real HTTP. With RMOS_BASE_URL set
+ * (e.g. http://10.0.0.5:8080, and RMOS_TOKEN when authentication is on) it checks that
+ * installation (`npm run contract`); without it, it starts the service on 127.0.0.1
+ * with an ephemeral port and checks that. Installations are better checked with the
+ * `rmos-contract` command, which needs no checkout; this keeps the suite's own
+ * HTTP path covered.
  */
 import { after, before } from "node:test";
-import { apiContract } from "../../src/contracts/testing/api_contract.js";
+import { httpTarget } from "../../packages/contract/src/index.js";
 import { startTestServer } from "../../src/testing/test_kernel.js";
+import { contractSuite } from "./contract_suite.js";
 
-const given = process.env.RMOS_BASE_URL?.replace(/\/+$/, "");
+const given = process.env.RMOS_BASE_URL;
 let origin = given ?? "";
 let close: (() => Promise<void>) | undefined;
 
@@ -20,7 +23,6 @@ before(async () => {
 });
 after(() => close?.());
 
-apiContract({
-  name: given ? `installation at ${given}` : "real server on 127.0.0.1",
-  fetch: (path, init) => fetch(`${origin}${path}`, init),
-});
+const token = process.env.RMOS_TOKEN;
+const target = () => httpTarget(origin, token ? { token } : {});
+contractSuite(given ? `installation at ${given}` : "real server on 127.0.0.1", target, { readOnly: false });

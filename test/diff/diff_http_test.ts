@@ -18,7 +18,7 @@ import { MIGRATION_REGISTRY } from "../../src/contracts/ports/migration_registry
 import type { StoredArtifact } from "../../src/contracts/ports/run_store.js";
 import { RUN_STORE } from "../../src/contracts/ports/run_store.js";
 import { ProblemError } from "../../src/contracts/problem.js";
-import type { Plugin } from "../../src/kernel/plugin.js";
+import { bind, definePlugin } from "../../src/kernel/plugin_api/plugin.js";
 import { ALL_PLUGINS } from "../../src/plugins/index.js";
 import { applyPatch } from "../../src/plugins/diff/json_patch.js";
 import type { JsonPatchOp } from "../../src/plugins/diff/json_patch.js";
@@ -345,7 +345,8 @@ describe("GET /runs/diff", () => {
     assert.ok(operation);
     assert.equal(operation.operationId, "diffRuns");
     assert.deepEqual(operation.tags, ["diff"]);
-    assert.deepEqual(Object.keys(operation.responses).sort(), ["200", "400", "404", "500"]);
+    // 414 and 429 are the kernel's request limits; 503 its cap on costly operations (docs/operations.md, Limits).
+    assert.deepEqual(Object.keys(operation.responses).sort(), ["200", "400", "404", "414", "429", "500", "503"]);
     assert.deepEqual(
       operation.parameters.map((p) => [p.name, p.in, p.required]),
       [
@@ -447,11 +448,11 @@ describe("GET /runs/diff compares runs of different schema versions in the curre
   }
 
   /** The 1.9.0 → 2.0.0 step, contributed to the schema-migrations plugin as any plugin would. */
-  const migrationPlugin: Plugin = {
+  const migrationPlugin = definePlugin({
     name: "test-migration-1-9",
-    dependsOn: ["schema-migrations"],
-    register(ctx) {
-      ctx.resolve(MIGRATION_REGISTRY).register({
+    consumes: { registry: MIGRATION_REGISTRY },
+    init({ registry }) {
+      registry.register({
         from: "1.9.0",
         to: "2.0.0",
         description: "notes becomes meta; advisory_inputs and created_by appear",
@@ -464,19 +465,22 @@ describe("GET /runs/diff compares runs of different schema versions in the curre
         },
         examples: () => [oldShapeOf(storedArtifact())],
       });
+      return {};
     },
-  };
+  });
 
   /** A bare upcaster bound to the port, for a kernel without the schema-migrations plugin. */
-  const upcasterPlugin: Plugin = {
+  const upcasterPlugin = definePlugin({
     name: "test-upcaster-1-9",
-    dependsOn: [],
-    register(ctx) {
-      ctx.provide(ARTIFACT_UPCASTER, {
-        toCurrent: (artifact) => (artifact.schema_version === "1.9.0" ? upcastOf(artifact) : artifact),
-      });
-    },
-  };
+    provides: [ARTIFACT_UPCASTER],
+    init: () => ({
+      provide: [
+        bind(ARTIFACT_UPCASTER, {
+          toCurrent: (artifact) => (artifact.schema_version === "1.9.0" ? upcastOf(artifact) : artifact),
+        }),
+      ],
+    }),
+  });
 
   const runsAndDiff = ALL_PLUGINS.filter((p) => p.name === "runs" || p.name === "diff");
 
@@ -520,20 +524,22 @@ describe("GET /runs/diff compares runs of different schema versions in the curre
   });
 
   test("a run the upcaster cannot bring to the current schema is its problem, passed on, not a diff", async () => {
-    const refusing: Plugin = {
+    const refusing = definePlugin({
       name: "test-refusing-upcaster",
-      dependsOn: [],
-      register(ctx) {
-        ctx.provide(ARTIFACT_UPCASTER, {
-          toCurrent(artifact) {
-            if (artifact.schema_version === "2.0.0") return artifact;
-            throw new ProblemError(500, `no way from ${String(artifact.schema_version)}`, {
-              slug: "schema-upcast-failed",
-            });
-          },
-        });
-      },
-    };
+      provides: [ARTIFACT_UPCASTER],
+      init: () => ({
+        provide: [
+          bind(ARTIFACT_UPCASTER, {
+            toCurrent(artifact) {
+              if (artifact.schema_version === "2.0.0") return artifact;
+              throw new ProblemError(500, `no way from ${String(artifact.schema_version)}`, {
+                slug: "schema-upcast-failed",
+              });
+            },
+          }),
+        ],
+      }),
+    });
     const t = await startTestKernel({ plugins: [...runsAndDiff, refusing] });
     try {
       const store = t.kernel.resolve(RUN_STORE);

@@ -11,7 +11,7 @@ import { DIFF_SEVERITY, DiffSeverityRegistry } from "../../src/contracts/ports/d
 import { ConfigError, loadConfig } from "../../src/kernel/config.js";
 import { createKernel } from "../../src/kernel/kernel.js";
 import { createLogger } from "../../src/kernel/logger.js";
-import type { Plugin } from "../../src/kernel/plugin.js";
+import { definePlugin } from "../../src/kernel/plugin_api/plugin.js";
 import { ALL_PLUGINS } from "../../src/plugins/index.js";
 import type { TestKernel } from "../../src/testing/test_kernel.js";
 import { jsonBody, sampleRunRequest, startTestKernel, tempDir } from "../../src/testing/test_kernel.js";
@@ -69,16 +69,17 @@ describe("DiffSeverityRegistry", () => {
 });
 
 describe("a plugin adds severity rules through DIFF_SEVERITY", () => {
-  const auditPlugin: Plugin = {
+  const auditPlugin = definePlugin({
     name: "test-audit-rules",
-    dependsOn: ["diff"],
-    register(ctx) {
-      ctx.resolve(DIFF_SEVERITY).add("test-audit-rules", [
+    consumes: { severity: DIFF_SEVERITY },
+    init({ severity }) {
+      severity.add("test-audit-rules", [
         { pointer: "/meta/operator", severity: "CRITICAL", why: "who ran the job is part of the approval" },
         { pointer: "/tool_id", severity: "INFO", why: "tools are interchangeable here" },
       ]);
+      return {};
     },
-  };
+  });
 
   test("its rules rate the changes, and re-rate SPEC rules", async () => {
     const t = await startTestKernel({ plugins: [...ALL_PLUGINS, auditPlugin] });

@@ -30,10 +30,10 @@ test("openapi.json is up to date with the routes (else: npm run openapi)", () =>
   );
 });
 
-test("src/client/schema.d.ts is generated from the committed openapi.json (else: npm run openapi)", async () => {
+test("packages/client/src/schema.d.ts is generated from the committed openapi.json (else: npm run openapi)", async () => {
   const committedDoc = JSON.parse(fs.readFileSync(path.join(REPO_ROOT, "openapi.json"), "utf8"));
   const expected = astToString(await openapiTS(committedDoc));
-  const actual = fs.readFileSync(path.join(REPO_ROOT, "src", "client", "schema.d.ts"), "utf8");
+  const actual = fs.readFileSync(path.join(REPO_ROOT, "packages", "client", "src", "schema.d.ts"), "utf8");
   const body = (s: string) => s.slice(s.indexOf("export interface paths"));
   assert.equal(body(actual), body(expected), "the client types are stale: run `npm run openapi`");
 });

@@ -8,6 +8,7 @@ import fs from "node:fs";
 import path from "node:path";
 import { describe, test } from "node:test";
 import { DATABASE } from "../../src/contracts/ports/database.js";
+import { sqliteConnectionOf } from "../../src/kernel/db/sqlite.js";
 import { sha256Hex } from "../../src/contracts/hashing.js";
 import { jsonBody, sampleRunRequest, startTestKernel, tempDir } from "../../src/testing/test_kernel.js";
 
@@ -75,7 +76,7 @@ describe("runs over HTTP", () => {
     const body = sampleRunRequest();
     let t = await startTestKernel({ dataDir });
     const first = (await (await t.request("runs", jsonBody(body, { "idempotency-key": "k-restart" }))).json()) as Json;
-    const db = t.kernel.resolve(DATABASE).db;
+    const db = sqliteConnectionOf(t.kernel.resolve(DATABASE));
     // A crashed process reserved this key and wrote nothing; another one wrote its run, then died before marking done.
     db.prepare(
       "INSERT INTO runs_idempotency_keys (idem_key, request_sha256, run_id, state, owner, created_at) VALUES ('k-dead', ?, 'run_01JD0Q3ZK9N8M6T5R4P3Q2W1X0', 'in_flight', 'dead-boot', '2026-01-01T00:00:00Z')",
@@ -140,7 +141,7 @@ describe("runs over HTTP", () => {
     const t = await startTestKernel();
     const run = (await (await t.request("runs", jsonBody(sampleRunRequest()))).json()) as Json;
     const partition = path.join(t.dataDir, "runs", run.created_at_utc.slice(0, 10));
-    const db = t.kernel.resolve(DATABASE).db;
+    const db = sqliteConnectionOf(t.kernel.resolve(DATABASE));
     db.prepare("DELETE FROM runs_index WHERE run_id = ?").run(run.run_id); // as if the process died before indexing
     await t.close({ keepData: true });
     fs.writeFileSync(path.join(partition, `.tmp-run_X.json-1-abc`), '{"partial":');

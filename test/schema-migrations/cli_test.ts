@@ -8,7 +8,7 @@ import assert from "node:assert/strict";
 import fs from "node:fs";
 import path from "node:path";
 import { after, before, describe, test } from "node:test";
-import { UsageError } from "../../src/cli/args.js";
+import { UsageError } from "../../src/kernel/plugin_api/args.js";
 import { main } from "../../src/cli/main.js";
 import { RUN_STORE } from "../../src/contracts/ports/run_store.js";
 import { schemasCommand } from "../../src/plugins/schema-migrations/commands.js";

@@ -12,7 +12,7 @@ import type { ArtifactMigration } from "../../src/contracts/ports/migration_regi
 import { MIGRATION_REGISTRY } from "../../src/contracts/ports/migration_registry.js";
 import type { StoredArtifact } from "../../src/contracts/ports/run_store.js";
 import { makeArtifact } from "../../src/contracts/testing/artifacts.js";
-import type { Plugin } from "../../src/kernel/plugin.js";
+import { definePlugin } from "../../src/kernel/plugin_api/plugin.js";
 
 /** Fixed ids and times, so examples are the same on every call. */
 const T0 = Date.parse("2026-03-01T08:00:00.000Z");
@@ -141,11 +141,11 @@ export function demoMigrations(): ArtifactMigration[] {
 }
 
 /** A test plugin that registers the demo migrations. */
-export const demoMigrationsPlugin: Plugin = {
+export const demoMigrationsPlugin = definePlugin({
   name: "demo-migrations",
-  dependsOn: ["schema-migrations"],
-  register(ctx) {
-    const registry = ctx.resolve(MIGRATION_REGISTRY);
+  consumes: { registry: MIGRATION_REGISTRY },
+  init({ registry }) {
     for (const m of demoMigrations()) registry.register(m);
+    return {};
   },
-};
+});

@@ -7,7 +7,7 @@ import { MIGRATION_REGISTRY } from "../../src/contracts/ports/migration_registry
 import { RUN_STORE, type StoredArtifact } from "../../src/contracts/ports/run_store.js";
 import { SCHEMA_MIGRATOR } from "../../src/contracts/ports/schema_migrator.js";
 import type { MigrationHarness } from "../../src/contracts/testing/artifact_migration_contract.js";
-import type { Plugin } from "../../src/kernel/plugin.js";
+import type { Plugin } from "../../src/kernel/plugin_api/plugin.js";
 import { runsPlugin } from "../../src/plugins/runs/mod.js";
 import { schemaMigrationsPlugin } from "../../src/plugins/schema-migrations/mod.js";
 import { startTestKernel, type TestKernel } from "../../src/testing/test_kernel.js";

@@ -1,34 +1,44 @@
 /**
- * The import of stores made by the reference generator (../shared/tools/gen_v1_store.py)
- * with several seeds: every record lands as SPEC says (against JSON.parse and Python),
- * the counts add up, a re-run imports nothing, and `v1 verify` passes. One clean store
- * (--no-dirty) imports with nothing kept aside, flagged or noted.
+ * The import of stores made by the project's v1 store generator with several seeds:
+ * every record lands as the v1 mapping says (against JSON.parse and Python), the counts
+ * add up to what the generator reports it wrote (the records without feasibility kept
+ * aside, the disagreeing run_id and the lost blob flagged), a re-run imports nothing,
+ * and `v1 verify` passes. One clean store (dirty: false) imports with nothing kept
+ * aside, flagged or noted.
  */
 import assert from "node:assert/strict";
-import { execFileSync } from "node:child_process";
 import fs from "node:fs";
 import path from "node:path";
 import { after, describe, test } from "node:test";
-import { GENERATOR, HAS_PYTHON, generateStore } from "../../src/plugins/v1-compat/v1_test_support.js";
+import { generateV1Store } from "../../src/plugins/v1-compat/testing/v1_store_generator.js";
 import { tempDir } from "../../src/testing/test_kernel.js";
-import { account, assertLandsAsSpecSays, migrate } from "./support.js";
+import { account, assertLandsAsSpecSays, expectedFlagged, migrate } from "./support.js";
 
 const COUNT = 300;
 
-describe("import of generated v1 stores", { skip: HAS_PYTHON ? false : "python3 is not available" }, () => {
+describe("import of generated v1 stores", () => {
   const root = tempDir("rmos-v1-gen-");
   after(() => fs.rmSync(root, { recursive: true, force: true }));
 
   for (const seed of [101, 202, 303]) {
-    test(`seed ${seed}, ${COUNT} records: lands as SPEC says, counts add up, re-run imports nothing, verify passes`, async () => {
-      const from = path.dirname(generateStore(path.join(root, `v1-${seed}`), COUNT, seed));
+    test(`seed ${seed}, ${COUNT} records: lands as the mapping says, counts add up, re-run imports nothing, verify passes`, async (t) => {
+      const generated = generateV1Store(path.join(root, `v1-${seed}`), { count: COUNT, seed });
+      const from = generated.dir;
       const dataDir = path.join(root, `data-${seed}`);
       const first = await migrate(from, dataDir);
       assert.equal(first.code, 0, first.stderr);
       assert.equal(first.report.total, COUNT);
-      assert.ok(first.report.failed >= 1, "the generator always writes a record without feasibility");
-      assert.ok(first.report.flagged >= 2, "a disagreeing run_id and a lost blob");
-      await assertLandsAsSpecSays(from, dataDir, first.report);
+      assert.deepEqual(
+        first.report.failures.map((f) => f.key),
+        generated.cases.feasibility_missing,
+        "the records without feasibility are kept aside",
+      );
+      assert.deepEqual(
+        new Set(first.report.flagged_runs.map((f) => f.run_id)),
+        expectedFlagged(generated),
+        "a disagreeing run_id and a lost blob are flagged",
+      );
+      await assertLandsAsSpecSays(from, dataDir, first.report, t);
 
       const again = await migrate(from, dataDir);
       assert.equal(again.code, 0);
@@ -42,13 +52,12 @@ describe("import of generated v1 stores", { skip: HAS_PYTHON ? false : "python3 
     });
   }
 
-  test("a store without dirty records: everything imported, nothing flagged, noted or kept aside", async () => {
-    const from = path.join(root, "v1-clean");
-    execFileSync("python3", [GENERATOR, from, "--count", "120", "--seed", "5", "--no-dirty"]);
+  test("a store without dirty records: everything imported, nothing flagged, noted or kept aside", async (t) => {
+    const from = generateV1Store(path.join(root, "v1-clean"), { count: 120, seed: 5, dirty: false }).dir;
     const dataDir = path.join(root, "data-clean");
     const { code, report } = await migrate(from, dataDir);
     assert.equal(code, 0);
     assert.deepEqual([report.total, report.imported, report.failed, report.flagged, report.noted], [120, 120, 0, 0, 0]);
-    await assertLandsAsSpecSays(from, dataDir, report);
+    await assertLandsAsSpecSays(from, dataDir, report, t);
   });
 });

@@ -13,7 +13,7 @@ import path from "node:path";
 import { setTimeout as sleep } from "node:timers/promises";
 import { after, test } from "node:test";
 import { canonicalize } from "../../src/contracts/jcs.js";
-import { HAS_PYTHON, generateStore } from "../../src/plugins/v1-compat/v1_test_support.js";
+import { generateStore } from "../../src/plugins/v1-compat/v1_test_support.js";
 import { tempDir } from "../../src/testing/test_kernel.js";
 import { account, migrate, snapshot } from "./support.js";
 
@@ -63,7 +63,6 @@ const root = tempDir("rmos-v1-resume-");
 after(() => fs.rmSync(root, { recursive: true, force: true }));
 
 test("kill -9 halfway through an import, then a re-run: the same end state as an import that ran straight through", {
-  skip: HAS_PYTHON ? false : "python3 is not available",
   timeout: 120_000,
 }, async () => {
   const from = path.dirname(generateStore(path.join(root, "v1"), COUNT, 4242));

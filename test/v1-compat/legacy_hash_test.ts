@@ -11,11 +11,25 @@ import { after, before, describe, test } from "node:test";
 import { RUN_STORE } from "../../src/contracts/ports/run_store.js";
 import type { ImportReport } from "../../src/plugins/v1-compat/importer.js";
 import type { V1Provenance } from "../../src/plugins/v1-compat/provenance.js";
-import { SAMPLE_DIR } from "../../src/plugins/v1-compat/v1_test_support.js";
+import { SAMPLE_DIR, sampleReport } from "../../src/plugins/v1-compat/v1_test_support.js";
 import { tempDir } from "../../src/testing/test_kernel.js";
-import { account, copyStore, migrate, pythonV1Hashes, rawRecords, withKernel, type Json } from "./support.js";
+import {
+  account,
+  cleanKeys,
+  copyStore,
+  migrate,
+  rawRecords,
+  recordWith,
+  v1HashOracle,
+  withKernel,
+  type Json,
+} from "./support.js";
 
-const VICTIM = "run_91b72265b1f5";
+const sample = sampleReport();
+/** A clean record of the sample, whose request_hash is made wrong. */
+const VICTIM = cleanKeys(sample)[0] as string;
+/** Another record, whose hash was derived on import: its evidence stays intact. */
+const OTHER = recordWith(sample, "request_hash_null");
 const WRONG = "0123456789abcdef".repeat(4);
 
 describe("a v1 hash that does not match its content", () => {
@@ -32,7 +46,7 @@ describe("a v1 hash that does not match its content", () => {
     trueHash = JSON.parse(raw).request_hash;
     const text = fs.readFileSync(file, "utf8");
     fs.writeFileSync(file, text.replace(raw, raw.replace(trueHash, WRONG)));
-    assert.equal(pythonV1Hashes(file).get(VICTIM)?.feasibility, trueHash, "the content still hashes as before");
+    assert.equal((await v1HashOracle(file)).get(VICTIM)?.feasibility, trueHash, "the content still hashes as before");
     const r = await migrate(from, dataDir);
     assert.equal(r.code, 0);
     report = r.report;
@@ -73,7 +87,7 @@ describe("a v1 hash that does not match its content", () => {
       const check = body.checks.find((c) => c.name === "v1_record");
       assert.equal(check?.ok, false);
       assert.match(check?.detail, /hash to [0-9a-f]{64}, not the imported record's/);
-      const other = (await (await t.request("runs/run_02f2047b57e5/verify")).json()) as { ok: boolean };
+      const other = (await (await t.request(`runs/${OTHER}/verify`)).json()) as { ok: boolean };
       assert.equal(other.ok, true, "the other records' bytes are still intact");
     });
     const verify = await account("verify", from, dataDir);

@@ -1,22 +1,28 @@
 /**
  * Test support for the v1 import tests (this file holds no tests; node --test runs it
  * as an empty test file): running `rmos v1 ...` in process on a data directory, Python
- * as the independent oracle of v1 hashes, and `assertLandsAsSpecSays` — which reads a
- * v1 store with plain `JSON.parse` and checks, record by record, that the import put
- * each one where SPEC's mapping table says (or kept it aside), and that the report's
- * counts add up.
+ * as the independent oracle of v1 hashes (where python3 is missing, the emulation
+ * stands in and the test says so), the sample's records by the dirt the generator put
+ * in them, and `assertLandsAsSpecSays` — which reads a v1 store with plain `JSON.parse`
+ * and checks, record by record, that the import put each one where the v1 mapping
+ * (docs/api.md) says (or kept it aside), and that the report's counts add up.
  */
 import assert from "node:assert/strict";
 import { execFileSync } from "node:child_process";
 import { createHash } from "node:crypto";
 import fs from "node:fs";
 import path from "node:path";
+import type { TestContext } from "node:test";
 import { BLOB_STORE } from "../../src/contracts/ports/blob_store.js";
 import { RUN_STORE } from "../../src/contracts/ports/run_store.js";
 import type { AccountingReport } from "../../src/plugins/v1-compat/accounting.js";
 import type { ImportReport } from "../../src/plugins/v1-compat/importer.js";
 import { V1_FLAGS, type V1Provenance } from "../../src/plugins/v1-compat/provenance.js";
+import { v1Sha256 } from "../../src/plugins/v1-compat/python_json.js";
+import { V1_DIRTY_CASES, type V1StoreReport } from "../../src/plugins/v1-compat/testing/v1_store_generator.js";
+import { HAS_PYTHON, NEEDS_PYTHON_SKIP } from "../../src/plugins/v1-compat/v1_test_support.js";
 import { readV1Runs } from "../../src/plugins/v1-compat/v1_stream_reader.js";
+import type { V1Value } from "../../src/plugins/v1-compat/v1_value.js";
 import { type CliResult, runCli } from "../../src/testing/cli_runner.js";
 import { startTestKernel, type TestKernel } from "../../src/testing/test_kernel.js";
 
@@ -72,6 +78,67 @@ for k, r in runs.items():
   return map;
 }
 
+/** The v1 hashes of each record's feasibility and toolpaths, by the project's emulation. */
+export async function emulatedV1Hashes(
+  runsJson: string,
+): Promise<Map<string, { feasibility?: string; toolpaths?: string }>> {
+  const map = new Map<string, { feasibility?: string; toolpaths?: string }>();
+  for await (const entry of readV1Runs(runsJson)) {
+    assert.ok(entry.ok && entry.value instanceof Map, entry.key);
+    const feasibility = entry.value.get("feasibility");
+    const outputs = entry.value.get("outputs");
+    const toolpaths = outputs instanceof Map ? (outputs.get("toolpaths") as V1Value | undefined) : undefined;
+    map.set(entry.key, {
+      ...(feasibility !== undefined ? { feasibility: v1Sha256(feasibility) } : {}),
+      ...(toolpaths !== undefined && toolpaths !== null ? { toolpaths: v1Sha256(toolpaths) } : {}),
+    });
+  }
+  return map;
+}
+
+/**
+ * The v1 hashes of each record: Python's own where python3 is installed (the
+ * independent oracle); otherwise the emulation's, and the test `t` says, visibly,
+ * that the Python cross-check was skipped.
+ */
+export async function v1HashOracle(
+  runsJson: string,
+  t?: TestContext,
+): Promise<Map<string, { feasibility?: string; toolpaths?: string }>> {
+  if (HAS_PYTHON) return pythonV1Hashes(runsJson);
+  const reason = NEEDS_PYTHON_SKIP as string;
+  if (t) t.diagnostic(reason);
+  else process.stderr.write(`${reason}\n`);
+  return emulatedV1Hashes(runsJson);
+}
+
+/** The runs.json keys of a generated store's records that carry no dirt (a `1.0` float is not dirt). */
+export function cleanKeys(report: V1StoreReport): string[] {
+  const dirty = new Set(V1_DIRTY_CASES.filter((c) => c !== "float_zero_fraction").flatMap((c) => report.cases[c]));
+  const runs = JSON.parse(fs.readFileSync(report.runsJson, "utf8")) as Record<string, Json>;
+  return Object.keys(runs).filter((key) => !dirty.has(key));
+}
+
+/** The one record of a generated store that carries `c` (the first, if several do). */
+export function recordWith(report: V1StoreReport, c: (typeof V1_DIRTY_CASES)[number]): string {
+  const key = report.cases[c][0];
+  assert.ok(key, `the store holds a record with ${c}`);
+  return key;
+}
+
+/** A generated store's record as JSON.parse reads it. */
+export function recordOf(report: V1StoreReport, key: string): Json {
+  const runs = JSON.parse(fs.readFileSync(report.runsJson, "utf8")) as Record<string, Json>;
+  const record = runs[key];
+  assert.ok(record, key);
+  return record;
+}
+
+/** The runs the import of a generated store must flag: a disagreeing run_id or a lost blob. */
+export function expectedFlagged(report: V1StoreReport): Set<string> {
+  return new Set([...report.cases.run_id_disagrees_with_key, ...report.cases.attachment_blob_lost]);
+}
+
 /** The exact bytes of each record of a runs.json, by key. */
 export async function rawRecords(runsJson: string): Promise<Map<string, Buffer>> {
   const map = new Map<string, Buffer>();
@@ -121,21 +188,27 @@ function expectedUtc(v1: string): { iso: string; naive: boolean } {
 
 /**
  * Checks that the import of the v1 store at `from` into `dataDir` (whose report is
- * `report`) put every record where SPEC says, and that the counts add up.
+ * `report`) put every record where the v1 mapping says, and that the counts add up.
+ * `t`, when given, is told when the Python cross-check of the hashes is skipped.
  */
-export async function assertLandsAsSpecSays(from: string, dataDir: string, report: ImportReport): Promise<void> {
+export async function assertLandsAsSpecSays(
+  from: string,
+  dataDir: string,
+  report: ImportReport,
+  t?: TestContext,
+): Promise<void> {
   const runsJson = path.join(from, "runs.json");
   const records = JSON.parse(fs.readFileSync(runsJson, "utf8")) as Record<string, Json>;
   const raws = await rawRecords(runsJson);
-  const oracle = pythonV1Hashes(runsJson);
+  const oracle = await v1HashOracle(runsJson, t);
   const keys = Object.keys(records);
   const expectFailed = new Set<string>();
   const expectFlagged = new Map<string, string[]>();
   let noted = 0;
 
-  await withKernel(dataDir, async (t) => {
-    const store = t.kernel.resolve(RUN_STORE);
-    const blobs = t.kernel.resolve(BLOB_STORE);
+  await withKernel(dataDir, async (k) => {
+    const store = k.kernel.resolve(RUN_STORE);
+    const blobs = k.kernel.resolve(BLOB_STORE);
     for (const key of keys) {
       const rec = records[key] as Json;
       const raw = raws.get(key) as Buffer;

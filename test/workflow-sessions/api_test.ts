@@ -492,6 +492,7 @@ describe("service integration", () => {
       "postWorkflowSessionEvent",
     ]);
     const post = doc.paths["/api/rmos/workflow-sessions/{session_id}/events"]?.post;
+    // 414, 429 and 507 are the kernel's request limits and full-storage answer (docs/operations.md, Limits).
     assert.deepEqual(Object.keys(post?.responses ?? {}).sort(), [
       "200",
       "400",
@@ -499,10 +500,13 @@ describe("service integration", () => {
       "409",
       "412",
       "413",
+      "414",
       "415",
       "422",
       "428",
+      "429",
       "500",
+      "507",
     ]);
   });
 });

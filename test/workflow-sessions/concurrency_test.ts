@@ -32,14 +32,14 @@ function appendInChild(dbFile: string, sessionId: string, event: "submit_feasibi
     const { openSqlite } = await import(a.sqlite);
     const { SqliteSessionStore } = await import(a.store);
     const database = openSqlite(a.dbFile);
-    const store = new SqliteSessionStore(database.db);
+    const store = new SqliteSessionStore(database.connection);
     const to = a.event === "cancel" ? "CANCELLED" : "FEASIBILITY_CHECKED";
     const wait = a.startAt - Date.now();
     if (wait > 0) Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, wait);
     const r = await store.appendEvent(a.sessionId, 1, {
       event: a.event, from_state: "DRAFT", to_state: to, note: "pid " + process.pid, at: new Date().toISOString(),
     });
-    database.db.close();
+    database.close();
     process.stdout.write(r.outcome);
   `;
   return runNodeScriptOk(code, { RMOS_TEST_ARGS: args });
@@ -51,16 +51,16 @@ describe("two processes change one session from the same version", () => {
     dirs.push(dir);
     const dbFile = path.join(dir, "rmos.db");
     const database = openSqlite(dbFile);
-    applyMigrations(
+    await applyMigrations(
       database,
       loadMigrations([
         {
           plugin: "workflow-sessions",
-          dir: new URL("../../src/plugins/workflow-sessions/migrations/", import.meta.url),
+          dir: new URL("../../src/plugins/workflow-sessions/migrations/sqlite/", import.meta.url),
         },
       ]),
     );
-    const store = new SqliteSessionStore(database.db);
+    const store = new SqliteSessionStore(database.connection);
     try {
       for (let round = 0; round < 2; round++) {
         const session = await store.create({
@@ -84,7 +84,7 @@ describe("two processes change one session from the same version", () => {
         assert.equal(events[0]?.to_state, now?.state);
       }
     } finally {
-      database.db.close();
+      database.close();
     }
   });
 });

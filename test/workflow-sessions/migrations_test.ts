@@ -16,7 +16,7 @@ import { loadConfig } from "../../src/kernel/config.js";
 import { MigrationDriftError } from "../../src/kernel/db/migrations.js";
 import { createKernel, type Kernel } from "../../src/kernel/kernel.js";
 import { createLogger } from "../../src/kernel/logger.js";
-import type { Plugin } from "../../src/kernel/plugin.js";
+import type { Plugin } from "../../src/kernel/plugin_api/plugin.js";
 import { ALL_PLUGINS } from "../../src/plugins/index.js";
 import { workflowSessionsPlugin } from "../../src/plugins/workflow-sessions/mod.js";
 import { jsonBody, startTestKernel } from "../../src/testing/test_kernel.js";
@@ -37,12 +37,12 @@ const runs = ALL_PLUGINS.find((p) => p.name === "runs") as Plugin;
 /** The plugin, reading its migrations from a copy of its folder; answers both. */
 function pluginWithCopiedMigrations(only?: string[]): { plugin: Plugin; folder: string } {
   const folder = path.join(tempDir("rmos-wfs-migrations-"), "migrations");
-  const source = fileURLToPath(workflowSessionsPlugin.migrations as URL);
+  const source = fileURLToPath(workflowSessionsPlugin.migrations?.sqlite as URL);
   fs.mkdirSync(folder);
   for (const file of fs.readdirSync(source).filter((f) => f.endsWith(".sql"))) {
     if (!only || only.includes(file)) fs.copyFileSync(path.join(source, file), path.join(folder, file));
   }
-  return { plugin: { ...workflowSessionsPlugin, migrations: pathToFileURL(`${folder}/`) }, folder };
+  return { plugin: { ...workflowSessionsPlugin, migrations: { sqlite: pathToFileURL(`${folder}/`) } }, folder };
 }
 
 /** A kernel on `dataDir`, not started. */
@@ -113,12 +113,12 @@ describe("workflow-sessions migrations in the kernel", () => {
     assert.equal((await first.request("/readyz")).status, 200);
     await first.close();
     fs.copyFileSync(
-      path.join(fileURLToPath(workflowSessionsPlugin.migrations as URL), "0002_add_indexes.sql"),
+      path.join(fileURLToPath(workflowSessionsPlugin.migrations?.sqlite as URL), "0002_add_indexes.sql"),
       path.join(folder, "0002_add_indexes.sql"),
     );
     const second = kernelFor(dataDir, [runs, plugin], { RMOS_AUTO_MIGRATE: "false" });
     try {
-      second.openDatabase();
+      await second.openDatabase();
       const res = await second.app.request("/readyz");
       assert.equal(res.status, 503);
       const body = (await res.json()) as { checks: Array<{ name: string; ok: boolean; detail: string }> };
@@ -127,7 +127,7 @@ describe("workflow-sessions migrations in the kernel", () => {
       assert.match(check?.detail ?? "", /\b1 pending\b/);
       await assert.rejects(second.start(), /workflow-sessions\/0002_add_indexes.*rmos db migrate/);
       assert.deepEqual(
-        second.migrate().map((m) => `${m.plugin}/${m.id}`),
+        (await second.migrate()).map((m) => `${m.plugin}/${m.id}`),
         ["workflow-sessions/0002_add_indexes"],
       );
       assert.equal((await second.app.request("/readyz")).status, 200);

@@ -5,7 +5,7 @@
  * The advisory plugin chooses a built-in policy by configuration
  * (`RMOS_ADVISORY_POLICY`, default `auto-approve-green`: an explanation of a GREEN run
  * is approved by {@link AUTO_EXPLANATION_GREEN_REVIEWER}, everything else waits for a
- * human); a plugin may bind its own with `ctx.provide(APPROVAL_POLICY, policy)`, which
+ * human); a plugin may provide its own (`provides: [APPROVAL_POLICY]`), which
  * then takes precedence. A policy decision is recorded as an ordinary review event,
  * with the policy's reviewer id, so the audit trail shows who (or what) decided.
  */

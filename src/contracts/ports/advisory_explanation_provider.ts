@@ -6,7 +6,7 @@
  * `signal` aborts when it expires) and a bounded number of retries with backoff. The
  * default provider is deterministic and offline (it explains the feasibility checks,
  * the decision and its warnings); a plugin may bind another one, e.g. a language model,
- * with `ctx.provide(EXPLANATION_PROVIDER, provider)`. A provider that throws or answers
+ * by providing EXPLANATION_PROVIDER from its `init`. A provider that throws or answers
  * too late leaves nothing stored.
  */
 import { token } from "../token.js";

@@ -3,12 +3,12 @@
  * with a table of rules (a JSON Pointer prefix, a severity, a reason); the SPEC's table is
  * its default. Another plugin that adds fields to artifacts, or knows that some field is
  * safety-relevant, adds its own rules here: the diff plugin provides a
- * {@link DiffSeverityRegistry} under {@link DIFF_SEVERITY} in its `register`, so a plugin
- * that lists "diff" in `dependsOn` can `ctx.resolve(DIFF_SEVERITY).add(...)` in its own
- * `register` (or `resolveOptional` it in `onReady` when the diff plugin is optional). A rule
+ * {@link DiffSeverityRegistry} under {@link DIFF_SEVERITY}, so a plugin that consumes
+ * DIFF_SEVERITY (or `optional(DIFF_SEVERITY)`) calls `.add(...)` in its own `init`. A rule
  * added here replaces a default rule with the same pointer; the operator's configuration
  * (`RMOS_DIFF_SEVERITY_RULES`) is applied last and wins over both.
  */
+import { isValidPointer } from "../json_pointer.js";
 import { token } from "../token.js";
 
 /** The severities a rule may assign (NONE is reserved for "no difference"). */
@@ -33,7 +33,7 @@ export interface RegisteredDiffSeverityRule extends DiffSeverityRule {
 
 /** Why a rule is not acceptable, or undefined when it is. */
 export function diffRuleProblem(rule: DiffSeverityRule): string | undefined {
-  if (typeof rule.pointer !== "string" || !/^(?:\/(?:[^~/]|~[01])*)*$/.test(rule.pointer)) {
+  if (typeof rule.pointer !== "string" || !isValidPointer(rule.pointer)) {
     return `pointer ${JSON.stringify(rule.pointer)} is not an RFC 6901 JSON Pointer (empty, or "/"-separated tokens with ~0 and ~1 escapes)`;
   }
   if (!(DIFF_RULE_SEVERITIES as readonly unknown[]).includes(rule.severity)) {

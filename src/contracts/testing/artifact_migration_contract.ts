@@ -15,14 +15,12 @@ import assert from "node:assert/strict";
 import { after, describe, test } from "node:test";
 import { canonicalSha256 } from "../hashing.js";
 import { canonicalize } from "../jcs.js";
+import { deepFreeze, preservedHashes, valueAtPointer } from "../artifact_migration_registry.js";
 import {
   type ArtifactMigration,
-  deepFreeze,
   type MigrationRegistry,
   NoMigrationPathError,
-  preservedHashes,
   SCHEMA_VERSION_PATTERN,
-  valueAtPointer,
   versionMatches,
 } from "../ports/migration_registry.js";
 import { assertGovernanceFields, type RunStore, type StoredArtifact } from "../ports/run_store.js";

@@ -35,22 +35,5 @@ export function makeArtifact(
   return artifact as StoredArtifact;
 }
 
-/** A valid POST /runs body. */
-export function makeCreateBody(overrides: Record<string, unknown> = {}): Record<string, unknown> {
-  return {
-    mode: "rosette",
-    tool_id: "tool_vbit_60",
-    status: "OK",
-    request_summary: { design_id: "design_0001" },
-    feasibility: {
-      material: "maple",
-      depth_mm: 1.5,
-      stepover: 0.25,
-      checks: [{ name: "chipload", ok: true, value: 0.02 }],
-    },
-    decision: { risk_level: "GREEN", score: 0.93, warnings: [], details: {} },
-    outputs: { gcode_text: "G21\nG90\nM3 S18000\nG1 X1 Y1 F800\nM5\nM30\n", toolpaths: { segments: 12 } },
-    meta: { operator: "contract-test" },
-    ...overrides,
-  };
-}
+/** A valid POST /runs body (the contract package's, so that the suite and the contract create the same runs). */
+export { makeCreateBody } from "./create_body.js";

@@ -1,14 +1,16 @@
 /**
- * The SQL migration runner.
+ * The SQL migration runner, on the backend-neutral `Database` port.
  *
- * Each plugin ships ordered files `NNNN_name.sql` in its `migrations/` folder. The
+ * Each plugin ships ordered files `NNNN_name.sql` per backend (`migrations/sqlite/`,
+ * `migrations/postgres/`); the kernel loads the folder of the configured backend. The
  * runner records every applied migration (plugin, id, SHA-256 checksum of the file,
  * time) in `rmos_migrations`, applies each pending one in its own transaction, is
  * idempotent, and refuses to run when an applied migration's file has changed
  * (drift) or disappeared, or when a new file is numbered before one already applied
  * (it would run out of order; Kysely's migrator refuses that too by default). Two
- * processes never migrate at once: each migration runs under SQLite's write lock
- * (`BEGIN IMMEDIATE`) and re-checks whether it was applied meanwhile. Written here
+ * processes never migrate at once: each migration runs in a transaction that holds the
+ * database's write lock from its start (SQLite `BEGIN IMMEDIATE`; on PostgreSQL a
+ * transaction-scoped advisory lock) and re-checks whether it was applied meanwhile. Written here
  * rather than with Kysely's migrator because that one keeps no checksum, so it cannot
  * detect an edited migration.
  */
@@ -75,8 +77,11 @@ export function loadMigrations(sources: ReadonlyArray<{ plugin: string; dir: URL
   return all;
 }
 
-function ensureTable(database: Database): void {
-  database.db.exec(`CREATE TABLE IF NOT EXISTS rmos_migrations (
+/** The key of the PostgreSQL advisory lock held by the one process applying migrations. */
+const MIGRATION_LOCK_KEY = 0x726d6f73; // "rmos"
+
+async function ensureTable(database: Database): Promise<void> {
+  await database.exec(`CREATE TABLE IF NOT EXISTS rmos_migrations (
     plugin TEXT NOT NULL,
     id TEXT NOT NULL,
     checksum TEXT NOT NULL,
@@ -85,16 +90,16 @@ function ensureTable(database: Database): void {
   )`);
 }
 
-function appliedRows(database: Database): AppliedMigration[] {
-  return database.db
-    .prepare("SELECT plugin, id, checksum, applied_at FROM rmos_migrations ORDER BY plugin, id")
-    .all() as AppliedMigration[];
+async function appliedRows(database: Database): Promise<AppliedMigration[]> {
+  return database.query<AppliedMigration>(
+    "SELECT plugin, id, checksum, applied_at FROM rmos_migrations ORDER BY plugin, id",
+  );
 }
 
 /** Compares the files with what the database has applied. */
-export function migrationStatus(database: Database, migrations: readonly Migration[]): MigrationStatus {
-  ensureTable(database);
-  const applied = appliedRows(database);
+export async function migrationStatus(database: Database, migrations: readonly Migration[]): Promise<MigrationStatus> {
+  await ensureTable(database);
+  const applied = await appliedRows(database);
   const key = (p: string, id: string) => `${p}/${id}`;
   const appliedByKey = new Map(applied.map((a) => [key(a.plugin, a.id), a]));
   const fileKeys = new Set(migrations.map((m) => key(m.plugin, m.id)));
@@ -141,38 +146,40 @@ export function assertNoDrift(status: MigrationStatus): void {
 }
 
 /** Applies every pending migration, each in its own transaction; returns those applied here. */
-export function applyMigrations(
+export async function applyMigrations(
   database: Database,
   migrations: readonly Migration[],
   onApplied?: (m: Migration) => void,
-): Migration[] {
-  assertNoDrift(migrationStatus(database, migrations));
+): Promise<Migration[]> {
+  assertNoDrift(await migrationStatus(database, migrations));
   const done: Migration[] = [];
-  const { db } = database;
-  const isApplied = db.prepare("SELECT checksum FROM rmos_migrations WHERE plugin = ? AND id = ?");
-  const record = db.prepare("INSERT INTO rmos_migrations (plugin, id, checksum, applied_at) VALUES (?, ?, ?, ?)");
   for (const migration of migrations) {
     let appliedMeanwhile: string | undefined;
-    db.exec("BEGIN IMMEDIATE");
     try {
-      const row = isApplied.get(migration.plugin, migration.id) as { checksum: string } | undefined;
-      if (row) {
+      appliedMeanwhile = await database.transaction(async (tx) => {
+        if (database.kind === "postgres") await tx.query("SELECT pg_advisory_xact_lock(?)", [MIGRATION_LOCK_KEY]);
+        const [row] = await tx.query<{ checksum: string }>(
+          "SELECT checksum FROM rmos_migrations WHERE plugin = ? AND id = ?",
+          [migration.plugin, migration.id],
+        );
         // Applied by another process meanwhile: skip it (drift is reported below, unwrapped).
-        db.exec("COMMIT");
-        appliedMeanwhile = row.checksum;
-      } else {
-        db.exec(migration.sql);
-        record.run(migration.plugin, migration.id, migration.checksum, new Date().toISOString());
-        db.exec("COMMIT");
-      }
+        if (row) return row.checksum;
+        await tx.exec(migration.sql);
+        await tx.exec("INSERT INTO rmos_migrations (plugin, id, checksum, applied_at) VALUES (?, ?, ?, ?)", [
+          migration.plugin,
+          migration.id,
+          migration.checksum,
+          new Date().toISOString(),
+        ]);
+        return undefined;
+      });
     } catch (error) {
-      if (db.inTransaction) db.exec("ROLLBACK");
       throw new Error(`migration ${migration.plugin}/${migration.id} failed: ${(error as Error).message}`, {
         cause: error,
       });
     }
     if (appliedMeanwhile !== undefined) {
-      if (appliedMeanwhile !== migration.checksum) assertNoDrift(migrationStatus(database, migrations));
+      if (appliedMeanwhile !== migration.checksum) assertNoDrift(await migrationStatus(database, migrations));
       continue;
     }
     done.push(migration);

@@ -19,13 +19,12 @@ import { after, describe, test } from "node:test";
 import { pathToFileURL } from "node:url";
 import Sqlite from "better-sqlite3";
 import { runNodeScriptOk } from "../../testing/child_script.js";
-import type { Database } from "../../contracts/ports/database.js";
 import { ConfigError, loadConfig } from "../config.js";
 import { createKernel, type Kernel } from "../kernel.js";
 import { createLogger } from "../logger.js";
-import type { Plugin } from "../plugin.js";
+import { definePlugin, type Plugin } from "../plugin_api/plugin.js";
 import { MigrationDriftError, applyMigrations, loadMigrations, migrationStatus } from "./migrations.js";
-import { openSqlite } from "./sqlite.js";
+import { openSqlite, type SqliteDatabase } from "./sqlite.js";
 
 const cleanup: string[] = [];
 after(() => {
@@ -48,11 +47,11 @@ function migrationsFolder(files: Record<string, string>): string {
 
 const dirUrl = (dir: string) => pathToFileURL(`${dir}/`);
 const load = (dir: string, plugin = "test") => loadMigrations([{ plugin, dir: dirUrl(dir) }]);
-const openDb = (): Database => openSqlite(path.join(tempDir(), "rmos.db"));
+const openDb = (): SqliteDatabase => openSqlite(path.join(tempDir(), "rmos.db"));
 
 /** Everything a migration run could change: the schema, the records and the data. */
-function snapshot(database: Database): unknown {
-  const { db } = database;
+function snapshot(database: SqliteDatabase): unknown {
+  const db = database.connection;
   const schema = db.prepare("SELECT type, name, sql FROM sqlite_master ORDER BY type, name").all() as Array<{
     type: string;
     name: string;
@@ -64,11 +63,11 @@ function snapshot(database: Database): unknown {
   };
 }
 
-const tableExists = (database: Database, name: string) =>
-  database.db.prepare("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = ?").get(name) !== undefined;
+const tableExists = (database: SqliteDatabase, name: string) =>
+  database.connection.prepare("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = ?").get(name) !== undefined;
 
-const recorded = (database: Database) =>
-  (database.db.prepare("SELECT id FROM rmos_migrations ORDER BY id").pluck().all() as string[]).join(",");
+const recorded = (database: SqliteDatabase) =>
+  (database.connection.prepare("SELECT id FROM rmos_migrations ORDER BY id").pluck().all() as string[]).join(",");
 
 describe("loadMigrations", () => {
   test("reads NNNN_name.sql files in numeric order with their SHA-256", () => {
@@ -101,20 +100,20 @@ describe("loadMigrations", () => {
 });
 
 describe("applyMigrations", () => {
-  test("applies pending migrations in order, each recorded with its checksum and time", () => {
+  test("applies pending migrations in order, each recorded with its checksum and time", async () => {
     const database = openDb();
     const dir = migrationsFolder({
       "0001_create.sql": "CREATE TABLE parts (id TEXT PRIMARY KEY, qty INTEGER NOT NULL);",
       "0002_seed.sql": "INSERT INTO parts (id, qty) VALUES ('p1', 3);",
     });
     const seen: string[] = [];
-    const applied = applyMigrations(database, load(dir), (m) => seen.push(m.id));
+    const applied = await applyMigrations(database, load(dir), (m) => seen.push(m.id));
     assert.deepEqual(
       applied.map((m) => m.id),
       ["0001_create", "0002_seed"],
     );
     assert.deepEqual(seen, ["0001_create", "0002_seed"]);
-    const rows = database.db
+    const rows = database.connection
       .prepare("SELECT plugin, id, checksum, applied_at FROM rmos_migrations ORDER BY id")
       .all() as Array<{
       plugin: string;
@@ -127,53 +126,53 @@ describe("applyMigrations", () => {
       load(dir).map((m) => ["test", m.id, m.checksum]),
     );
     for (const r of rows) assert.match(r.applied_at, /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$/);
-    assert.deepEqual(database.db.prepare("SELECT id, qty FROM parts").all(), [{ id: "p1", qty: 3 }]);
-    database.db.close();
+    assert.deepEqual(database.connection.prepare("SELECT id, qty FROM parts").all(), [{ id: "p1", qty: 3 }]);
+    database.connection.close();
   });
 
-  test("applied twice → no change", () => {
+  test("applied twice → no change", async () => {
     const database = openDb();
     const dir = migrationsFolder({
       "0001_create.sql": "CREATE TABLE parts (id TEXT PRIMARY KEY, qty INTEGER NOT NULL);",
       "0002_seed.sql": "INSERT INTO parts (id, qty) VALUES ('p1', 3);",
       "0003_index.sql": "CREATE INDEX parts_qty ON parts (qty);",
     });
-    assert.equal(applyMigrations(database, load(dir)).length, 3);
+    assert.equal((await applyMigrations(database, load(dir))).length, 3);
     const before = snapshot(database);
-    assert.deepEqual(applyMigrations(database, load(dir)), []);
+    assert.deepEqual(await applyMigrations(database, load(dir)), []);
     assert.deepEqual(snapshot(database), before);
-    const status = migrationStatus(database, load(dir));
+    const status = await migrationStatus(database, load(dir));
     assert.equal(status.applied.length, 3);
     assert.deepEqual(status.pending, []);
-    database.db.close();
+    database.connection.close();
   });
 
-  test("a CRLF checkout of an applied migration is not drift", () => {
+  test("a CRLF checkout of an applied migration is not drift", async () => {
     const database = openDb();
     const sql = "CREATE TABLE parts (\n  id TEXT PRIMARY KEY\n);\n";
     const dir = migrationsFolder({ "0001_create.sql": sql });
-    applyMigrations(database, load(dir));
+    await applyMigrations(database, load(dir));
     fs.writeFileSync(path.join(dir, "0001_create.sql"), sql.replace(/\n/g, "\r\n"));
-    const status = migrationStatus(database, load(dir));
+    const status = await migrationStatus(database, load(dir));
     assert.deepEqual(status.drifted, []);
-    assert.deepEqual(applyMigrations(database, load(dir)), []);
-    database.db.close();
+    assert.deepEqual(await applyMigrations(database, load(dir)), []);
+    database.connection.close();
   });
 
-  test("an edited applied migration is refused with a clear MigrationDriftError, and nothing else is applied", () => {
+  test("an edited applied migration is refused with a clear MigrationDriftError, and nothing else is applied", async () => {
     const database = openDb();
     const dir = migrationsFolder({ "0001_create.sql": "CREATE TABLE parts (id TEXT PRIMARY KEY);" });
-    applyMigrations(database, load(dir));
+    await applyMigrations(database, load(dir));
     const original = load(dir)[0];
     fs.writeFileSync(path.join(dir, "0001_create.sql"), "CREATE TABLE parts (id TEXT PRIMARY KEY, extra TEXT);");
     fs.writeFileSync(path.join(dir, "0002_more.sql"), "CREATE TABLE more_parts (id TEXT);");
     const edited = load(dir);
-    const status = migrationStatus(database, edited);
+    const status = await migrationStatus(database, edited);
     assert.deepEqual(
       status.drifted.map((d) => d.migration.id),
       ["0001_create"],
     );
-    assert.throws(
+    await assert.rejects(
       () => applyMigrations(database, edited),
       (error: unknown) => {
         assert.ok(error instanceof MigrationDriftError, `expected MigrationDriftError, got ${String(error)}`);
@@ -186,45 +185,45 @@ describe("applyMigrations", () => {
     );
     assert.equal(tableExists(database, "more_parts"), false, "the pending migration was not applied");
     assert.equal(recorded(database), "0001_create");
-    database.db.close();
+    database.connection.close();
   });
 
-  test("a removed applied migration is refused", () => {
+  test("a removed applied migration is refused", async () => {
     const database = openDb();
     const dir = migrationsFolder({
       "0001_create.sql": "CREATE TABLE parts (id TEXT PRIMARY KEY);",
       "0002_more.sql": "CREATE TABLE more_parts (id TEXT);",
     });
-    applyMigrations(database, load(dir));
+    await applyMigrations(database, load(dir));
     fs.rmSync(path.join(dir, "0002_more.sql"));
     fs.writeFileSync(path.join(dir, "0003_other.sql"), "CREATE TABLE other_parts (id TEXT);");
     assert.deepEqual(
-      migrationStatus(database, load(dir)).missing.map((m) => m.id),
+      (await migrationStatus(database, load(dir))).missing.map((m) => m.id),
       ["0002_more"],
     );
-    assert.throws(
+    await assert.rejects(
       () => applyMigrations(database, load(dir)),
       (error: unknown) =>
         error instanceof MigrationDriftError && /test\/0002_more: applied .* but its file is gone/.test(error.message),
     );
     assert.equal(tableExists(database, "other_parts"), false);
-    database.db.close();
+    database.connection.close();
   });
 
-  test("a new migration numbered before an applied one is refused (it would run out of order)", () => {
+  test("a new migration numbered before an applied one is refused (it would run out of order)", async () => {
     const database = openDb();
     const dir = migrationsFolder({
       "0001_create.sql": "CREATE TABLE parts (id TEXT PRIMARY KEY);",
       "0003_more.sql": "CREATE TABLE more_parts (id TEXT);",
     });
-    applyMigrations(database, load(dir));
+    await applyMigrations(database, load(dir));
     fs.writeFileSync(path.join(dir, "0002_late.sql"), "CREATE TABLE late_parts (id TEXT);");
-    const status = migrationStatus(database, load(dir));
+    const status = await migrationStatus(database, load(dir));
     assert.deepEqual(
       status.outOfOrder.map((o) => [o.migration.id, o.appliedAfter.id]),
       [["0002_late", "0003_more"]],
     );
-    assert.throws(
+    await assert.rejects(
       () => applyMigrations(database, load(dir)),
       (error: unknown) =>
         error instanceof MigrationDriftError &&
@@ -232,10 +231,10 @@ describe("applyMigrations", () => {
         /renumber it/.test(error.message),
     );
     assert.equal(tableExists(database, "late_parts"), false);
-    database.db.close();
+    database.connection.close();
   });
 
-  test("a failing migration rolls back and records nothing; the ones before it stay applied", () => {
+  test("a failing migration rolls back and records nothing; the ones before it stay applied", async () => {
     const database = openDb();
     const dir = migrationsFolder({
       "0001_create.sql": "CREATE TABLE parts (id TEXT PRIMARY KEY);",
@@ -243,25 +242,25 @@ describe("applyMigrations", () => {
         "CREATE TABLE half_done (x INTEGER);\nINSERT INTO parts (id) VALUES ('p1');\nINSERT INTO no_such_table VALUES (1);",
       "0003_after.sql": "CREATE TABLE after_parts (id TEXT);",
     });
-    assert.throws(
+    await assert.rejects(
       () => applyMigrations(database, load(dir)),
       /migration test\/0002_broken failed: no such table: no_such_table/,
     );
-    assert.equal(database.db.inTransaction, false);
+    assert.equal(database.connection.inTransaction, false);
     assert.equal(tableExists(database, "half_done"), false, "the failed migration's table was rolled back");
-    assert.deepEqual(database.db.prepare("SELECT id FROM parts").all(), [], "its insert too");
+    assert.deepEqual(database.connection.prepare("SELECT id FROM parts").all(), [], "its insert too");
     assert.equal(tableExists(database, "after_parts"), false, "later migrations did not run");
     assert.equal(recorded(database), "0001_create");
     // A failed migration was never applied, so fixing its file is not drift.
     fs.writeFileSync(path.join(dir, "0002_broken.sql"), "CREATE TABLE half_done (x INTEGER);");
     assert.deepEqual(
-      applyMigrations(database, load(dir)).map((m) => m.id),
+      (await applyMigrations(database, load(dir))).map((m) => m.id),
       ["0002_broken", "0003_after"],
     );
-    database.db.close();
+    database.connection.close();
   });
 
-  test("drift found under the lock (another process applied a different file) is a MigrationDriftError", () => {
+  test("drift found under the lock (another process applied a different file) is a MigrationDriftError", async () => {
     const database = openDb();
     const dir = migrationsFolder({
       "0001_create.sql": "CREATE TABLE parts (id TEXT PRIMARY KEY);",
@@ -270,15 +269,15 @@ describe("applyMigrations", () => {
     const migrations = load(dir);
     // While this run applies 0001, "another process" records its own, different 0002.
     const otherProcess = () =>
-      database.db
+      database.connection
         .prepare("INSERT INTO rmos_migrations (plugin, id, checksum, applied_at) VALUES ('test', '0002_more', ?, ?)")
         .run("0".repeat(64), new Date().toISOString());
-    assert.throws(
+    await assert.rejects(
       () => applyMigrations(database, migrations, (m) => m.id === "0001_create" && otherProcess()),
       (error: unknown) => error instanceof MigrationDriftError && /test\/0002_more: file checksum/.test(error.message),
     );
     assert.equal(tableExists(database, "more_parts"), false);
-    database.db.close();
+    database.connection.close();
   });
 });
 
@@ -298,8 +297,8 @@ function migrateInChild(dbFile: string, dir: string, startAt: number): Promise<s
     const wait = a.startAt - Date.now();
     if (wait > 0) Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, wait);
     const database = openSqlite(a.dbFile);
-    const applied = applyMigrations(database, loadMigrations([{ plugin: "race", dir: new URL(a.dir) }]));
-    database.db.close();
+    const applied = await applyMigrations(database, loadMigrations([{ plugin: "race", dir: new URL(a.dir) }]));
+    database.close();
     process.stdout.write(JSON.stringify(applied.map((m) => m.id)));
   `;
   return runNodeScriptOk(code, { RMOS_TEST_ARGS: args }).then((out) => JSON.parse(out) as string[]);
@@ -340,7 +339,7 @@ INSERT INTO race_log (id) VALUES ('${n}');`;
 
 /** A plugin with nothing but a migrations folder. */
 function migrationsOnlyPlugin(dir: string): Plugin {
-  return { name: "tmp-migrations", dependsOn: [], migrations: dirUrl(dir), register() {} };
+  return definePlugin({ name: "tmp-migrations", migrations: { sqlite: dirUrl(dir) }, init: () => ({}) });
 }
 
 function kernelOn(dataDir: string, dir: string, env: Record<string, string> = {}): Kernel {
@@ -362,12 +361,12 @@ describe("the kernel: readiness and start", () => {
     const dir = migrationsFolder({ "0001_create.sql": "CREATE TABLE parts (id TEXT PRIMARY KEY);" });
     const first = kernelOn(dataDir, dir);
     try {
-      first.openDatabase();
+      await first.openDatabase();
       let r = await readyz(first);
       assert.equal(r.status, 503);
       assert.deepEqual(r.migrations.ok, false);
       assert.match(r.migrations.detail, /1 pending/);
-      first.migrate();
+      await first.migrate();
       r = await readyz(first);
       assert.equal(r.status, 200);
       assert.equal(r.migrations.ok, true);
@@ -378,7 +377,7 @@ describe("the kernel: readiness and start", () => {
     fs.writeFileSync(path.join(dir, "0002_more.sql"), "CREATE TABLE more_parts (id TEXT);");
     const second = kernelOn(dataDir, dir, { RMOS_AUTO_MIGRATE: "false" });
     try {
-      second.openDatabase();
+      await second.openDatabase();
       const r = await readyz(second);
       assert.equal(r.status, 503);
       assert.match(r.migrations.detail, /1 pending/);
@@ -390,7 +389,7 @@ describe("the kernel: readiness and start", () => {
         );
         return true;
       });
-      second.migrate();
+      await second.migrate();
       assert.equal((await readyz(second)).status, 200);
     } finally {
       await second.close();

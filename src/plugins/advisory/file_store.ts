@@ -28,8 +28,8 @@ import {
   type ReviewEvent,
   advisoryContentHash,
 } from "../../contracts/ports/advisory_store.js";
-import { removeTempFiles, writeOnceDurable } from "../../kernel/fs/durable_files.js";
-import type { Logger } from "../../kernel/logger.js";
+import { removeTempFiles, writeOnceDurable } from "../../kernel/plugin_api/storage.js";
+import type { Logger } from "../../kernel/plugin_api/plugin.js";
 import { ReviewEventSchema, StoredAssetSchema } from "./schemas.js";
 
 const PARTITION = /^\d{4}-\d{2}-\d{2}$/;

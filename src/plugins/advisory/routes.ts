@@ -54,6 +54,8 @@ export const getAdvisoryRoute = createRoute({
   operationId: "getAdvisory",
   tags: [TAG],
   summary: "Get an advisory asset with its review state",
+  description:
+    "Answers the asset as stored (write-once) with its current review state, derived from its append-only review events.",
   request: { params: AssetIdParams },
   responses: { 200: jsonContent(AdvisoryAssetSchema, "the asset"), ...problemResponses(400, 404) },
 });
@@ -95,6 +97,8 @@ export const listRunAdvisoriesRoute = createRoute({
   operationId: "listRunAdvisories",
   tags: [TAG],
   summary: "The run's advisory links, each with its asset's current review state",
+  description:
+    "Every advisory linked to the run (links are separate write-once files beside the run), in the order they were made, each with its asset's review state as it is now.",
   request: { params: RunIdParams },
   responses: { 200: jsonContent(RunAdvisoriesSchema, "the links, oldest asset first"), ...problemResponses(400, 404) },
 });

@@ -9,7 +9,7 @@ import { describe, it } from "node:test";
 import fc from "fast-check";
 import type { ExplanationInput } from "../../contracts/ports/advisory_explanation_provider.js";
 import { feasibilityChecks, explainRun, rulesExplainer } from "./rules_explainer.js";
-import { checkDraft } from "./service.js";
+import { checkDraft } from "./suggest_and_attach.js";
 
 const base: ExplanationInput = {
   run_id: "run_01JD0Q3ZK9N8M6T5R4P3Q2W1X0",

@@ -37,8 +37,8 @@ import {
   removeTempFiles,
   tempNameFor,
   writeOnceDurable,
-} from "../../kernel/fs/durable_files.js";
-import type { Logger } from "../../kernel/logger.js";
+} from "../../kernel/plugin_api/storage.js";
+import type { Logger } from "../../kernel/plugin_api/plugin.js";
 import { StreamingUpload } from "./streaming_upload.js";
 
 /** Bytes gathered before one write; a body smaller than this is written in one piece. */

@@ -7,10 +7,11 @@ import { Readable } from "node:stream";
 import type { Context } from "hono";
 import { AttachmentRefSchema } from "../../contracts/artifact.js";
 import { ProblemError } from "../../contracts/problem.js";
-import type { KernelEnv, RouteRegistrar } from "../../kernel/plugin.js";
+import type { KernelEnv, RouteRegistrar } from "../../kernel/plugin_api/routes.js";
 import { contentDigestOf, DigestClaimError, expectedSha256 } from "./content_digest.js";
 import { flowingChunks } from "./flowing_chunks.js";
-import { decideRange, ifNoneMatches, ifRangeAllows } from "./http_range.js";
+import { ifNoneMatches } from "../../contracts/etag.js";
+import { decideRange, ifRangeAllows } from "./http_range.js";
 import {
   getRunAttachmentRoute,
   listRunAttachmentsRoute,
@@ -118,7 +119,7 @@ async function sendDirect(
 }
 
 /** Registers the attachments routes with their handlers. */
-export function registerAttachmentsRoutes(r: RouteRegistrar, service: () => AttachmentsService): void {
+export function registerAttachmentsRoutes(r: RouteRegistrar, service: AttachmentsService): void {
   r.openapi(uploadAttachmentRoute, async (c) => {
     let expected: string | undefined;
     try {
@@ -133,7 +134,7 @@ export function registerAttachmentsRoutes(r: RouteRegistrar, service: () => Atta
       throw error;
     }
     const mime = uploadMime(c.req.header("content-type"));
-    const { created, result } = await service().upload(requestChunks(c as never), {
+    const { created, result } = await service.upload(requestChunks(c as never), {
       declaredLength: declaredLength(c.req.header("content-length")),
       expectedSha256: expected,
       mime,
@@ -143,17 +144,15 @@ export function registerAttachmentsRoutes(r: RouteRegistrar, service: () => Atta
 
   r.openapi(listRunAttachmentsRoute, async (c) => {
     const { run_id } = c.req.valid("param");
-    return c.json({ run_id, items: await service().list(run_id) }, 200);
+    return c.json({ run_id, items: await service.list(run_id) }, 200);
   });
 
-  r.openapi(verifyRunAttachmentsRoute, async (c) =>
-    c.json(await service().verifyRun(c.req.valid("param").run_id), 200),
-  );
+  r.openapi(verifyRunAttachmentsRoute, async (c) => c.json(await service.verifyRun(c.req.valid("param").run_id), 200));
 
   r.openapi(getRunAttachmentRoute, async (c) => {
     const { run_id, sha256 } = c.req.valid("param");
     const headers = c.req.valid("header");
-    const { ref, info } = await service().locate(run_id, sha256);
+    const { ref, info } = await service.locate(run_id, sha256);
     const etag = `"${sha256}"`;
     const common: Record<string, string> = {
       etag,
@@ -190,11 +189,11 @@ export function registerAttachmentsRoutes(r: RouteRegistrar, service: () => Atta
     // HEAD (answered by this GET route): the headers only, without opening the file.
     if (c.req.method === "HEAD" || size === 0) return new Response(null, { status, headers: out }) as never;
     const outgoing = (c.env as NodeBindings | undefined)?.outgoing;
-    if (outgoing && service().canCopy) {
-      await sendDirect(c as never, outgoing, { status, headers: out }, (sink) => service().copyTo(sha256, sink, range));
+    if (outgoing && service.canCopy) {
+      await sendDirect(c as never, outgoing, { status, headers: out }, (sink) => service.copyTo(sha256, sink, range));
       return new Response(null, { status, headers: { ...out, [ALREADY_SENT]: "true" } }) as never;
     }
-    const stream = await service().read(sha256, range);
+    const stream = await service.read(sha256, range);
     return new Response(Readable.toWeb(stream) as ReadableStream<Uint8Array>, { status, headers: out }) as never;
   });
 }

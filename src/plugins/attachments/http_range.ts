@@ -1,6 +1,7 @@
 /**
  * Single byte ranges (RFC 9110 §14): parsing a `Range` header against a representation
- * of known size, and the `If-Range` and `If-None-Match` checks against a strong ETag.
+ * of known size, and the `If-Range` check against a strong ETag (If-None-Match is
+ * src/contracts/etag.ts).
  *
  * One range is served as 206; a header that is not a well-formed `bytes=` set, names
  * another unit, or asks for several ranges is ignored (the whole content, 200), as the
@@ -62,11 +63,4 @@ export function ifRangeAllows(ifRange: string | undefined, etag: string): boolea
   const value = ifRange.trim();
   // A date, or a weak tag, can never match a strong validator: serve the whole content.
   return value === etag;
-}
-
-/** Whether an If-None-Match header matches the strong ETag `etag` (quoted). */
-export function ifNoneMatches(header: string | undefined, etag: string): boolean {
-  if (!header) return false;
-  if (header.trim() === "*") return true;
-  return header.split(",").some((t) => t.trim().replace(/^W\//, "") === etag);
 }

@@ -8,7 +8,8 @@
 import assert from "node:assert/strict";
 import { describe, test } from "node:test";
 import fc from "fast-check";
-import { decideRange, ifNoneMatches, ifRangeAllows } from "./http_range.js";
+import { ifNoneMatches } from "../../contracts/etag.js";
+import { decideRange, ifRangeAllows } from "./http_range.js";
 
 describe("decideRange", () => {
   const partial = (start: number, end: number) => ({ kind: "partial", start, end });

@@ -92,6 +92,8 @@ export const listRunAttachmentsRoute = createRoute({
   operationId: "listRunAttachments",
   tags: [TAG],
   summary: "The run's attachment references",
+  description:
+    "The attachments the run was created with: sha256, kind, mime, filename and size of each. The bytes are fetched one by one from /runs/{run_id}/attachments/{sha256}.",
   request: { params: RunParams },
   responses: { 200: jsonContent(RunAttachmentListSchema, "the run's attachments"), ...problemResponses(400, 404) },
 });

@@ -9,7 +9,7 @@
  */
 import type { FileHandle } from "node:fs/promises";
 import fs from "node:fs/promises";
-import type { Logger } from "../../kernel/logger.js";
+import type { Logger } from "../../kernel/plugin_api/plugin.js";
 
 /**
  * Batches being written at once, each at its own offset: a few in flight hide the

@@ -6,15 +6,15 @@
  * differences, unless --fail-on says otherwise), 1 a run is unknown or unreadable, or the
  * overall severity reached --fail-on; 2 a usage error.
  */
-import { parseCommandArgs, UsageError, writeJson } from "../../cli/args.js";
+import { parseCommandArgs, UsageError, writeJson } from "../../kernel/plugin_api/args.js";
 import { isRunId } from "../../contracts/ids.js";
 import { DIFF_RULE_SEVERITIES } from "../../contracts/ports/diff_severity.js";
 import { ProblemError } from "../../contracts/problem.js";
-import type { CliCommand, CliIo } from "../../kernel/cli_command.js";
+import type { CliCommand, CliIo } from "../../kernel/plugin_api/cli.js";
 import { renderDiff, renderRules, useColor } from "./render.js";
 import type { Severity } from "./severity.js";
 import { compareSeverity } from "./severity.js";
-import { diffServiceOf } from "./service.js";
+import { DIFF_SERVICE } from "./service.js";
 
 const HELP = `Usage: rmos diff <run_a> <run_b> [--json] [--no-color] [--fail-on SEVERITY]
        rmos diff --rules [--json] [--no-color]
@@ -85,11 +85,11 @@ export const diffCommand: CliCommand = {
     const color = useColor({ isTTY: terminal.isTTY, env: process.env, noColorFlag: values["no-color"] === true });
     const kernel = await boot();
     try {
-      if (!kernel.plugins.some((p) => p.name === "diff")) {
+      const service = kernel.resolveOptional(DIFF_SERVICE);
+      if (!service) {
         io.stderr.write("rmos diff: the diff plugin is not enabled on this installation (see RMOS_PLUGINS)\n");
         return 2;
       }
-      const service = diffServiceOf(kernel.contextOf("diff"));
       if (values.rules) {
         const rules = service.rules();
         if (values.json) writeJson(io.stdout, { rules, uncovered_paths: "INFO" });

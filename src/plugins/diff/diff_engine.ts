@@ -30,7 +30,7 @@
  */
 
 import type { JsonPatchOp } from "./json_patch.js";
-import { appendSegment, parsePointer } from "./json_pointer.js";
+import { appendSegment, parsePointer } from "../../contracts/json_pointer.js";
 import type { JsonObject, Lookup } from "./json_value.js";
 import { assertJson, canonicalJson, hasMember, jsonEqual, jsonKeys, kindOf, lookup } from "./json_value.js";
 import type { Severity, SeverityRule } from "./severity.js";

@@ -8,7 +8,7 @@
  * clients use this module to apply them.
  */
 
-import { formatPointer, JsonPointerError, parsePointer } from "./json_pointer.js";
+import { formatPointer, JsonPointerError, parsePointer } from "../../contracts/json_pointer.js";
 import type { JsonObject } from "./json_value.js";
 import { cloneJson, hasMember, isArrayIndex, jsonEqual, kindOf, setMember } from "./json_value.js";
 

@@ -17,7 +17,7 @@ import {
   isAtOrBelow,
   JsonPointerError,
   parsePointer,
-} from "./json_pointer.js";
+} from "../../contracts/json_pointer.js";
 
 /** Applies a patch given as plain JSON, as a client would. */
 function apply(doc: unknown, patch: unknown): unknown {

@@ -7,7 +7,7 @@
  * defineProperty so it can never touch a prototype.
  */
 
-import { appendSegment } from "./json_pointer.js";
+import { appendSegment } from "../../contracts/json_pointer.js";
 
 /** A JSON value as the diff plugin sees it. */
 export type JsonValue = null | boolean | number | string | JsonValue[] | { [key: string]: JsonValue };

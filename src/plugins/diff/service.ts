@@ -12,7 +12,6 @@ import { isRunId } from "../../contracts/ids.js";
 import type { ArtifactUpcaster } from "../../contracts/ports/artifact_upcaster.js";
 import type { RunStore, StoredArtifact } from "../../contracts/ports/run_store.js";
 import { ProblemError } from "../../contracts/problem.js";
-import type { PluginContext } from "../../kernel/plugin.js";
 import { token } from "../../contracts/token.js";
 import type { Change, IdentityKeys } from "./diff_engine.js";
 import { DEFAULT_IDENTITY_KEYS, diffArtifacts } from "./diff_engine.js";
@@ -91,13 +90,5 @@ function checkId(parameter: "a" | "b", value: string): void {
   });
 }
 
-/** The per-kernel DiffService, bound in the diff plugin's own container in onReady. */
+/** The diff plugin's own DiffService, provided for its `rmos diff` command (not a contract between plugins). */
 export const DIFF_SERVICE = token<DiffService>("diff.DiffService");
-
-/** The DiffService of a started kernel's diff plugin; throws before the plugin is ready. */
-export function diffServiceOf(ctx: PluginContext): DiffService {
-  if (!ctx.container.isRegistered(DIFF_SERVICE, true)) {
-    throw new Error("the diff plugin is not ready: start the kernel first");
-  }
-  return ctx.container.resolve(DIFF_SERVICE);
-}

@@ -8,7 +8,7 @@
  * a rule with the empty pointer "" changes the default for uncovered paths.
  */
 
-import { isAtOrBelow, isValidPointer } from "./json_pointer.js";
+import { isAtOrBelow, isValidPointer } from "../../contracts/json_pointer.js";
 
 /** All severities, from least to most severe. */
 export const SEVERITIES = ["NONE", "INFO", "WARNING", "CRITICAL"] as const;

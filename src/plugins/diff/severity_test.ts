@@ -9,7 +9,7 @@ import assert from "node:assert/strict";
 import { describe, test } from "node:test";
 import { diffArtifacts } from "./diff_engine.js";
 import { applyPatch } from "./json_patch.js";
-import { parsePointer } from "./json_pointer.js";
+import { parsePointer } from "../../contracts/json_pointer.js";
 import type { SeverityRule } from "./severity.js";
 import {
   compareSeverity,

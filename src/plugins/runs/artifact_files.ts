@@ -9,7 +9,7 @@
  */
 import fs from "node:fs/promises";
 import path from "node:path";
-import { TEMP_PREFIX, removeTempFiles, writeOnceDurable } from "../../kernel/fs/durable_files.js";
+import { TEMP_PREFIX, removeTempFiles, writeOnceDurable } from "../../kernel/plugin_api/storage.js";
 
 const PARTITION = /^\d{4}-\d{2}-\d{2}$/;
 const RUN_FILE = /^(run_[0-9A-Za-z]+)\.json$/;

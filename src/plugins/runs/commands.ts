@@ -2,12 +2,12 @@
  * The runs plugin's CLI commands: `rmos verify` (every stored artifact and blob,
  * non-zero exit on any failure) and `rmos reindex` (rebuild the index from the files).
  */
-import { parseCommandArgs, writeJson } from "../../cli/args.js";
-import { createProgress } from "../../cli/progress.js";
+import { parseCommandArgs, writeJson } from "../../kernel/plugin_api/args.js";
+import { createProgress } from "../../kernel/plugin_api/progress.js";
 import { BLOB_STORE } from "../../contracts/ports/blob_store.js";
 import { CorruptArtifactError, RUN_STORE } from "../../contracts/ports/run_store.js";
 import { RUN_VERIFIERS } from "../../contracts/ports/run_verifiers.js";
-import type { CliCommand } from "../../kernel/cli_command.js";
+import type { CliCommand } from "../../kernel/plugin_api/cli.js";
 
 interface Failure {
   readonly run_id?: string;
@@ -59,7 +59,7 @@ JSON report with --json) and exits 1 when anything failed, 0 otherwise.`,
       }
       progress.finish();
       let blobs = 0;
-      const blobStore = kernel.container.isRegistered(BLOB_STORE, true) ? kernel.resolve(BLOB_STORE) : undefined;
+      const blobStore = kernel.resolveOptional(BLOB_STORE);
       if (blobStore) {
         const blobProgress = createProgress(io.stderr, "verify blobs", { quiet: Boolean(values.quiet) });
         for await (const sha of blobStore.scan()) {

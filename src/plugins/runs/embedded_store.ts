@@ -9,7 +9,7 @@
  * Reads go through a byte-bounded LRU cache (artifacts never change, so it is never
  * stale) and check the file's bytes against the SHA-256 recorded when it was indexed.
  */
-import type { SqliteDatabase } from "../../contracts/ports/database.js";
+import type BetterSqlite3 from "better-sqlite3";
 import {
   CorruptArtifactError,
   RunAlreadyExistsError,
@@ -26,8 +26,8 @@ import {
 import { sha256Hex } from "../../contracts/hashing.js";
 import { canonicalize } from "../../contracts/jcs.js";
 import { parseUtc } from "../../contracts/time.js";
-import { GroupCommit } from "../../kernel/db/group_commit.js";
-import type { Logger } from "../../kernel/logger.js";
+import { GroupCommit } from "../../kernel/plugin_api/storage.js";
+import type { Logger } from "../../kernel/plugin_api/plugin.js";
 import { ArtifactFiles, type RunFile } from "./artifact_files.js";
 import { ByteLruCache } from "./lru_cache.js";
 import { SqliteRunIndex, type IndexRow } from "./sqlite_run_index.js";
@@ -126,8 +126,8 @@ export class EmbeddedRunStore implements RunStore {
   }
 
   /** Opens the index and reconciles it with the files (removing temp files). */
-  async open(database: SqliteDatabase): Promise<ReconcileReport> {
-    this.#index = new SqliteRunIndex(database.db);
+  async open(connection: BetterSqlite3.Database): Promise<ReconcileReport> {
+    this.#index = new SqliteRunIndex(connection);
     const report = await this.reconcile();
     if (report.tempFilesRemoved || report.indexed || report.corrupt || report.staleRowsRemoved) {
       this.#logger.warn(report, "run store reconciled after an unclean stop");

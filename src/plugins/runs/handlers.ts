@@ -2,26 +2,20 @@
  * The runs plugin's handlers: thin — take the validated input, call the service,
  * shape the response (Location, ETag, 304, raw stored bytes).
  */
-import { API_BASE } from "../../kernel/kernel.js";
+import { ifNoneMatches } from "../../contracts/etag.js";
+import { API_BASE } from "../../kernel/plugin_api/routes.js";
 import { ProblemError } from "../../contracts/problem.js";
-import type { RouteRegistrar } from "../../kernel/plugin.js";
+import type { RouteRegistrar } from "../../kernel/plugin_api/routes.js";
 import { IdempotencyGate } from "./idempotency.js";
 import { createRunRoute, getRunRoute, listRunsRoute, refusedRunRoutes, verifyRunRoute } from "./routes.js";
 import type { RunsService } from "./service.js";
 
-/** Whether an If-None-Match header matches the strong ETag `etag` (quoted). */
-export function ifNoneMatches(header: string | undefined, etag: string): boolean {
-  if (!header) return false;
-  if (header.trim() === "*") return true;
-  return header.split(",").some((t) => t.trim().replace(/^W\//, "") === etag);
-}
-
 /** Registers the runs routes with their handlers. */
-export function registerRunsRoutes(r: RouteRegistrar, service: () => RunsService): void {
+export function registerRunsRoutes(r: RouteRegistrar, service: RunsService): void {
   r.openapi(createRunRoute, async (c) => {
     const key = c.req.valid("header")["idempotency-key"];
     if (key !== undefined) IdempotencyGate.checkKey(key);
-    const { created, run } = await service().create(c.req.valid("json"), {
+    const { created, run } = await service.create(c.req.valid("json"), {
       idempotencyKey: key,
       principal: "anonymous",
     });
@@ -34,10 +28,10 @@ export function registerRunsRoutes(r: RouteRegistrar, service: () => RunsService
     return c.body(new Uint8Array(run.bytes), created ? 201 : 200, headers) as never;
   });
 
-  r.openapi(listRunsRoute, async (c) => c.json(await service().list(c.req.valid("query")), 200));
+  r.openapi(listRunsRoute, async (c) => c.json(await service.list(c.req.valid("query")), 200));
 
   r.openapi(getRunRoute, async (c) => {
-    const run = await service().get(c.req.valid("param").run_id);
+    const run = await service.get(c.req.valid("param").run_id);
     const etag = `"${run.sha256}"`;
     if (ifNoneMatches(c.req.valid("header")["if-none-match"], etag)) {
       return c.body(null, 304, { etag }) as never;
@@ -45,7 +39,7 @@ export function registerRunsRoutes(r: RouteRegistrar, service: () => RunsService
     return c.body(new Uint8Array(run.bytes), 200, { "content-type": "application/json", etag }) as never;
   });
 
-  r.openapi(verifyRunRoute, async (c) => c.json(await service().verify(c.req.valid("param").run_id), 200));
+  r.openapi(verifyRunRoute, async (c) => c.json(await service.verify(c.req.valid("param").run_id), 200));
 
   for (const route of refusedRunRoutes) {
     r.openapi(route, () => {

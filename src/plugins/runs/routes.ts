@@ -92,6 +92,8 @@ export const listRunsRoute = createRoute({
   operationId: "listRuns",
   tags: [TAG],
   summary: "List run summaries, newest first, with cursor pagination",
+  description:
+    "Filters by mode, tool_id, status, risk_level and a creation window (created_from inclusive, created_to exclusive). A page holds at most `limit` summaries (1–500, default 50); pass its next_cursor as `cursor` for the next page (null on the last). Pages are stable while runs are being created.",
   request: { query: ListQuery },
   responses: { 200: jsonContent(RunPageSchema, "a page of summaries"), ...problemResponses(400) },
 });
@@ -102,6 +104,8 @@ export const getRunRoute = createRoute({
   operationId: "getRun",
   tags: [TAG],
   summary: "Get a run artifact (its stored bytes)",
+  description:
+    "Answers the artifact exactly as stored (RFC 8785 canonical JSON) with an ETag; an If-None-Match that matches answers 304. An artifact stored in an older schema version is answered in the current one (migrated on read, the stored bytes unchanged).",
   request: {
     params: RunIdParams,
     headers: z.object({ "if-none-match": z.string().optional() }),
@@ -122,6 +126,8 @@ export const verifyRunRoute = createRoute({
   operationId: "verifyRun",
   tags: [TAG],
   summary: "Verify a stored run: bytes intact, hashes recomputed, attachments present and intact",
+  description:
+    "Re-reads the stored bytes, recomputes every hash the run carries (for an imported v1 run, the v1 way from its original record) and re-hashes each referenced blob. Answers 200 with ok false and the failing checks when something does not verify.",
   request: { params: RunIdParams },
   responses: { 200: jsonContent(VerifyReportSchema, "the checks"), ...problemResponses(400, 404) },
 });
@@ -134,6 +140,8 @@ export const refusedRunRoutes = (["put", "patch", "delete"] as const).map((metho
     operationId: `${method}RunRefused`,
     tags: [TAG],
     summary: `${method.toUpperCase()} is refused: artifacts are write-once`,
+    description:
+      "Always answers 405 (after a 400 for a malformed run_id): no API call modifies or deletes an artifact. Later context is added with advisories (POST /runs/{run_id}/attach-advisory).",
     request: { params: RunIdParams },
     responses: problemResponses(400, 405),
   }),

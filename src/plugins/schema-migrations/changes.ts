@@ -7,15 +7,12 @@
  * agree (otherwise replaced whole). Long values are shortened and the list is capped,
  * so that a history entry stays small whatever the step did.
  */
+import { encodeSegment } from "../../contracts/json_pointer.js";
 
 /** At most this many lines per step; the rest is summarised in one line. */
 export const MAX_CHANGE_LINES = 100;
 
 const MAX_VALUE_CHARS = 80;
-
-function pointerPart(key: string): string {
-  return key.replace(/~/g, "~0").replace(/\//g, "~1");
-}
 
 function isObject(value: unknown): value is Record<string, unknown> {
   return typeof value === "object" && value !== null && !Array.isArray(value);
@@ -32,7 +29,7 @@ function collect(before: unknown, after: unknown, pointer: string, out: string[]
   if (isObject(before) && isObject(after)) {
     const keys = [...new Set([...Object.keys(before), ...Object.keys(after)])].sort();
     for (const key of keys) {
-      const at = `${pointer}/${pointerPart(key)}`;
+      const at = `${pointer}/${encodeSegment(key)}`;
       if (!Object.hasOwn(after, key)) out.push(`remove ${at}`);
       else if (!Object.hasOwn(before, key)) out.push(`add ${at} = ${shortValue(after[key])}`);
       else collect(before[key], after[key], at, out);

@@ -5,8 +5,8 @@
  * Exit codes: 0 done, 1 some runs failed to migrate, 2 usage error (unknown action,
  * malformed or unknown version, unknown run).
  */
-import { parseCommandArgs, UsageError, writeJson } from "../../cli/args.js";
-import { createProgress } from "../../cli/progress.js";
+import { parseCommandArgs, UsageError, writeJson } from "../../kernel/plugin_api/args.js";
+import { createProgress } from "../../kernel/plugin_api/progress.js";
 import { RUN_ID_PATTERN } from "../../contracts/ids.js";
 import { SCHEMA_VERSION_PATTERN } from "../../contracts/ports/migration_registry.js";
 import {
@@ -16,7 +16,7 @@ import {
   UnknownTargetVersionError,
   type VersionsReport,
 } from "../../contracts/ports/schema_migrator.js";
-import type { CliCommand, CliIo } from "../../kernel/cli_command.js";
+import type { CliCommand, CliIo } from "../../kernel/plugin_api/cli.js";
 
 function printVersions(io: CliIo, report: VersionsReport): void {
   io.stdout.write(`current schema version: ${report.current}\n`);

@@ -9,18 +9,18 @@ import {
   UnknownRunError,
   UnknownTargetVersionError,
 } from "../../contracts/ports/schema_migrator.js";
-import type { RouteRegistrar } from "../../kernel/plugin.js";
+import type { RouteRegistrar } from "../../kernel/plugin_api/routes.js";
 import { getSchemaVersionsRoute, migrateSchemasRoute } from "./routes.js";
 
 /** Registers the schema-migrations routes with their handlers. */
-export function registerSchemaRoutes(r: RouteRegistrar, migrator: () => SchemaMigrator): void {
-  r.openapi(getSchemaVersionsRoute, async (c) => c.json(await migrator().versions(), 200));
+export function registerSchemaRoutes(r: RouteRegistrar, migrator: SchemaMigrator): void {
+  r.openapi(getSchemaVersionsRoute, async (c) => c.json(await migrator.versions(), 200));
 
   r.openapi(migrateSchemasRoute, async (c) => {
     const body =
       (c.req.valid("json") as { target_version?: string; dry_run?: boolean; run_id?: string } | undefined) ?? {};
     try {
-      const report = await migrator().migrate({
+      const report = await migrator.migrate({
         targetVersion: body.target_version,
         dryRun: body.dry_run,
         runId: body.run_id,

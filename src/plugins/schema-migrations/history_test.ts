@@ -5,7 +5,8 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
 import { canonicalSha256 } from "../../contracts/hashing.js";
-import { type ArtifactMigration, MigrationRegistry } from "../../contracts/ports/migration_registry.js";
+import { ArtifactMigrationRegistry as MigrationRegistry } from "../../contracts/artifact_migration_registry.js";
+import type { ArtifactMigration } from "../../contracts/ports/migration_registry.js";
 import type { StoredArtifact } from "../../contracts/ports/run_store.js";
 import { historyEntries, materialisedRecord, recordMismatch } from "./history.js";
 

@@ -1,35 +1,39 @@
 /**
  * The schema-migrations plugin: stored artifacts evolve without a written byte
- * changing. It provides the MIGRATION_REGISTRY extension point (other plugins add
- * their steps in their own `register()` and depend on "schema-migrations"), binds the
- * ARTIFACT_UPCASTER the runs plugin applies on reads (lazy migration to the current
- * version), and the SCHEMA_MIGRATOR that materialises migrated records as write-once
- * sidecars beside the originals — behind `GET /schemas/versions`,
- * `POST /schemas/migrate` and `rmos schemas list-versions|migrate`.
+ * changing. It provides the MIGRATION_REGISTRY extension point (other plugins consume
+ * it and add their steps in their own `init`), the ARTIFACT_UPCASTER the runs plugin
+ * applies on reads (lazy migration to the current version), and the SCHEMA_MIGRATOR
+ * that materialises migrated records as write-once sidecars beside the originals —
+ * behind `GET /schemas/versions`, `POST /schemas/migrate` and
+ * `rmos schemas list-versions|migrate`.
  */
 import { ARTIFACT_UPCASTER } from "../../contracts/ports/artifact_upcaster.js";
-import { MIGRATION_REGISTRY, MigrationRegistry } from "../../contracts/ports/migration_registry.js";
+import { ArtifactMigrationRegistry } from "../../contracts/artifact_migration_registry.js";
+import { MIGRATION_REGISTRY } from "../../contracts/ports/migration_registry.js";
 import { RUN_STORE } from "../../contracts/ports/run_store.js";
 import { SCHEMA_MIGRATOR } from "../../contracts/ports/schema_migrator.js";
-import type { Plugin } from "../../kernel/plugin.js";
+import { bind, definePlugin } from "../../kernel/plugin_api/plugin.js";
 import { schemasCommand } from "./commands.js";
 import { registerSchemaRoutes } from "./handlers.js";
 import { SchemaMigrationService } from "./service.js";
 import { RegistryUpcaster } from "./upcaster.js";
 
-export const schemaMigrationsPlugin: Plugin = {
+export const schemaMigrationsPlugin = definePlugin({
   name: "schema-migrations",
-  dependsOn: ["runs"],
+  provides: [MIGRATION_REGISTRY, ARTIFACT_UPCASTER, SCHEMA_MIGRATOR],
+  consumes: { runs: RUN_STORE },
   commands: [schemasCommand],
 
-  register(ctx) {
-    const registry = new MigrationRegistry();
-    ctx.provide(MIGRATION_REGISTRY, registry);
-    ctx.provide(ARTIFACT_UPCASTER, new RegistryUpcaster(registry));
-    ctx.provide(SCHEMA_MIGRATOR, new SchemaMigrationService({ registry, store: () => ctx.resolve(RUN_STORE) }));
+  init({ runs }) {
+    const registry = new ArtifactMigrationRegistry();
+    const migrator = new SchemaMigrationService({ registry, store: runs });
+    return {
+      provide: [
+        bind(MIGRATION_REGISTRY, registry),
+        bind(ARTIFACT_UPCASTER, new RegistryUpcaster(registry)),
+        bind(SCHEMA_MIGRATOR, migrator),
+      ],
+      routes: (r) => registerSchemaRoutes(r, migrator),
+    };
   },
-
-  routes(registrar, ctx) {
-    registerSchemaRoutes(registrar, () => ctx.resolve(SCHEMA_MIGRATOR));
-  },
-};
+});

@@ -66,6 +66,8 @@ export const getSchemaVersionsRoute = createRoute({
   operationId: "getSchemaVersions",
   tags: [TAG],
   summary: "The current schema version, the known versions, and how many runs are stored in each",
+  description:
+    "current is the version new artifacts are written in; known lists every version the service can read (older ones are migrated on read); distribution counts the stored runs by the version they were written in.",
   responses: { 200: jsonContent(SchemaVersionsSchema, "the versions report") },
 });
 

@@ -29,8 +29,7 @@ import { materialisedRecord, recordMismatch } from "./history.js";
 
 export interface SchemaMigrationDeps {
   readonly registry: MigrationRegistry;
-  /** Resolved lazily: the store is bound by the runs plugin. */
-  readonly store: () => RunStore;
+  readonly store: RunStore;
   /** The clock of `applied_at` (tests pin it). */
   readonly now?: () => Date;
 }
@@ -46,7 +45,7 @@ export class SchemaMigrationService implements SchemaMigrator {
 
   async versions(): Promise<VersionsReport> {
     const { registry } = this.deps;
-    const store = this.deps.store();
+    const store = this.deps.store;
     return {
       current: registry.current,
       known: registry.knownVersions(),
@@ -57,7 +56,7 @@ export class SchemaMigrationService implements SchemaMigrator {
 
   async migrate(options: MigrateOptions = {}): Promise<MigrationReport> {
     const { registry } = this.deps;
-    const store = this.deps.store();
+    const store = this.deps.store;
     const target = options.targetVersion ?? registry.current;
     if (!SCHEMA_VERSION_PATTERN.test(target) || !registry.isKnown(target)) {
       throw new UnknownTargetVersionError(target, registry.knownVersions());

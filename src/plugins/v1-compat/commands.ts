@@ -10,13 +10,13 @@
  */
 import fs from "node:fs";
 import path from "node:path";
-import { parseCommandArgs, UsageError, writeJson } from "../../cli/args.js";
-import { createProgress, type Progress } from "../../cli/progress.js";
+import { parseCommandArgs, UsageError, writeJson } from "../../kernel/plugin_api/args.js";
+import { createProgress, type Progress } from "../../kernel/plugin_api/progress.js";
 import { BLOB_STORE } from "../../contracts/ports/blob_store.js";
 import { MIGRATION_REGISTRY } from "../../contracts/ports/migration_registry.js";
 import { RUN_STORE } from "../../contracts/ports/run_store.js";
-import type { CliCommand, CliIo, CliRunContext } from "../../kernel/cli_command.js";
-import type { Kernel } from "../../kernel/kernel.js";
+import type { CliCommand, CliIo, CliRunContext } from "../../kernel/plugin_api/cli.js";
+import type { BootedKernel } from "../../kernel/plugin_api/cli.js";
 import { type AccountingReport, accountForV1Store } from "./accounting.js";
 import { DEFAULT_IMPORT_CONCURRENCY, type ImportReport, V1Importer } from "./importer.js";
 import { KeptAside } from "./kept_aside.js";
@@ -124,7 +124,7 @@ function parseConcurrency(text: string | undefined): number {
 }
 
 async function runAction(
-  kernel: Kernel,
+  kernel: BootedKernel,
   action: Action,
   options: { from: string; dryRun: boolean; json: boolean; quiet: boolean; concurrency: number; io: CliIo },
 ): Promise<number> {
@@ -175,7 +175,7 @@ async function runAction(
 export const IMPORT_CACHE_BYTES = 1024 * 1024;
 
 /** Boots the kernel for `rmos v1` (with the small run cache of an import). */
-async function bootForImport(migrate: boolean, boot: CliRunContext["boot"]): Promise<Kernel> {
+async function bootForImport(migrate: boolean, boot: CliRunContext["boot"]): Promise<BootedKernel> {
   const given = process.env.RMOS_CACHE_BYTES;
   if (given === undefined) process.env.RMOS_CACHE_BYTES = String(IMPORT_CACHE_BYTES);
   try {

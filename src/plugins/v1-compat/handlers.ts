@@ -3,23 +3,17 @@
  * response (legacy bytes with ETag, 304, deprecation headers; the 410 is thrown by the
  * service as problem+json).
  */
-import { API_BASE } from "../../kernel/kernel.js";
-import type { RouteRegistrar } from "../../kernel/plugin.js";
+import { ifNoneMatches } from "../../contracts/etag.js";
+import { API_BASE } from "../../kernel/plugin_api/routes.js";
+import type { RouteRegistrar } from "../../kernel/plugin_api/routes.js";
 import { getRunV1Route, patchRunMetaGoneRoute } from "./routes.js";
 import type { LegacyRunsService } from "./service.js";
 
-/** Whether an If-None-Match header matches the strong ETag `etag` (quoted). */
-function ifNoneMatches(header: string | undefined, etag: string): boolean {
-  if (!header) return false;
-  if (header.trim() === "*") return true;
-  return header.split(",").some((t) => t.trim().replace(/^W\//, "") === etag);
-}
-
 /** Registers the v1-compat routes with their handlers. */
-export function registerV1Routes(r: RouteRegistrar, service: () => LegacyRunsService): void {
+export function registerV1Routes(r: RouteRegistrar, service: LegacyRunsService): void {
   r.openapi(getRunV1Route, async (c) => {
     const runId = c.req.valid("param").run_id;
-    const answer = await service().legacy(runId);
+    const answer = await service.legacy(runId);
     const etag = `"${answer.sha256}"`;
     const headers: Record<string, string> = {
       etag,
@@ -32,5 +26,5 @@ export function registerV1Routes(r: RouteRegistrar, service: () => LegacyRunsSer
     return c.body(new Uint8Array(answer.bytes), 200, { ...headers, "content-type": "application/json" }) as never;
   });
 
-  r.openapi(patchRunMetaGoneRoute, async (c) => service().patchMeta(c.req.valid("param").run_id));
+  r.openapi(patchRunMetaGoneRoute, async (c) => service.patchMeta(c.req.valid("param").run_id));
 }

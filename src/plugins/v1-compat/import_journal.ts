@@ -9,7 +9,7 @@
  */
 import fs from "node:fs/promises";
 import path from "node:path";
-import { writeOnceDurable } from "../../kernel/fs/durable_files.js";
+import { writeOnceDurable } from "../../kernel/plugin_api/storage.js";
 import { V1_IMPORT_DIR } from "./v1_backups.js";
 
 /** The start record of the import of one runs.json. */

@@ -31,8 +31,8 @@ import {
   NoMigrationPathError,
 } from "../../contracts/ports/migration_registry.js";
 import { RunAlreadyExistsError, type RunStore, type StoredArtifact } from "../../contracts/ports/run_store.js";
-import { GroupSync } from "../../kernel/fs/group_sync.js";
-import type { Logger } from "../../kernel/logger.js";
+import { GroupSync } from "../../kernel/plugin_api/storage.js";
+import type { Logger } from "../../kernel/plugin_api/plugin.js";
 import { BlobTransfer } from "./blob_transfer.js";
 import { ImportJournal } from "./import_journal.js";
 import { KeptAside } from "./kept_aside.js";

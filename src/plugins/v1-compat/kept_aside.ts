@@ -12,7 +12,7 @@
 import { createHash } from "node:crypto";
 import fs from "node:fs/promises";
 import path from "node:path";
-import { writeOnceDurable } from "../../kernel/fs/durable_files.js";
+import { writeOnceDurable } from "../../kernel/plugin_api/storage.js";
 import { V1_IMPORT_DIR } from "./v1_backups.js";
 
 /** What is recorded about a record kept aside. */

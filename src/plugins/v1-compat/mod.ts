@@ -9,10 +9,11 @@
  * `<data>/v1-import/` (backups, records kept aside, start records, reports).
  */
 import { ARTIFACT_UPCASTER } from "../../contracts/ports/artifact_upcaster.js";
+import { BLOB_STORE } from "../../contracts/ports/blob_store.js";
 import { MIGRATION_REGISTRY } from "../../contracts/ports/migration_registry.js";
 import { RUN_STORE } from "../../contracts/ports/run_store.js";
 import { RUN_VERIFIERS } from "../../contracts/ports/run_verifiers.js";
-import type { Plugin } from "../../kernel/plugin.js";
+import { definePlugin, optional } from "../../kernel/plugin_api/plugin.js";
 import { v1Command } from "./commands.js";
 import { registerV1Routes } from "./handlers.js";
 import { LegacyRunsService } from "./service.js";
@@ -20,26 +21,23 @@ import { V1Backups } from "./v1_backups.js";
 import { v1Migration } from "./v1_migration.js";
 import { v1RunVerifier } from "./verifier.js";
 
-export const v1CompatPlugin: Plugin = {
+export const v1CompatPlugin = definePlugin({
   name: "v1-compat",
-  dependsOn: ["runs", "schema-migrations", "attachments"],
+  consumes: {
+    runs: RUN_STORE,
+    // Imports write blobs (the `rmos v1` command resolves BLOB_STORE once booted).
+    blobs: BLOB_STORE,
+    registry: MIGRATION_REGISTRY,
+    verifiers: RUN_VERIFIERS,
+    upcaster: optional(ARTIFACT_UPCASTER),
+  },
   commands: [v1Command],
 
-  register(ctx) {
-    ctx.resolve(MIGRATION_REGISTRY).register(v1Migration);
-    ctx.resolve(RUN_VERIFIERS).add(v1RunVerifier(new V1Backups(ctx.config.dataDir)));
+  init({ runs, registry, verifiers, upcaster }, ctx) {
+    const backups = new V1Backups(ctx.config.dataDir);
+    registry.register(v1Migration);
+    verifiers.add(v1RunVerifier(backups));
+    const service = new LegacyRunsService({ store: runs, backups, upcaster: () => upcaster, logger: ctx.logger });
+    return { routes: (r) => registerV1Routes(r, service) };
   },
-
-  routes(registrar, ctx) {
-    let service: LegacyRunsService | undefined; // one per kernel, made on first request (after onReady)
-    registerV1Routes(registrar, () => {
-      service ??= new LegacyRunsService({
-        store: () => ctx.resolve(RUN_STORE),
-        backups: new V1Backups(ctx.config.dataDir),
-        upcaster: () => ctx.resolveOptional(ARTIFACT_UPCASTER),
-        logger: ctx.logger,
-      });
-      return service;
-    });
-  },
-};
+});

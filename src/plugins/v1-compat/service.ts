@@ -12,14 +12,14 @@ import { JCS_SHA256, sha256Hex } from "../../contracts/hashing.js";
 import type { ArtifactUpcaster } from "../../contracts/ports/artifact_upcaster.js";
 import type { RunStore } from "../../contracts/ports/run_store.js";
 import { notFound, ProblemError } from "../../contracts/problem.js";
-import { API_BASE } from "../../kernel/kernel.js";
-import type { Logger } from "../../kernel/logger.js";
+import { API_BASE } from "../../kernel/plugin_api/routes.js";
+import type { Logger } from "../../kernel/plugin_api/plugin.js";
 import { toLegacyShape } from "./legacy_shape.js";
 import { v1ProvenanceOf } from "./provenance.js";
 import { type V1Backups, V1RecordUnavailableError } from "./v1_backups.js";
 
 export interface LegacyRunsDeps {
-  readonly store: () => RunStore;
+  readonly store: RunStore;
   readonly backups: V1Backups;
   readonly upcaster: () => ArtifactUpcaster | undefined;
   readonly logger?: Logger | undefined;
@@ -39,7 +39,7 @@ export class LegacyRunsService {
 
   /** The run in the legacy v1 shape; 404 when it does not exist. */
   async legacy(runId: string): Promise<LegacyAnswer> {
-    const stored = await this.deps.store().get(runId);
+    const stored = await this.deps.store.get(runId);
     if (!stored) throw notFound("run", runId);
     const provenance = v1ProvenanceOf(stored.artifact);
     if (provenance?.v1_record_location && provenance.v1_record_sha256) {
@@ -69,7 +69,7 @@ export class LegacyRunsService {
 
   /** The answer to the legacy `PATCH /runs/{id}/meta`: always a 410 for a run that exists. */
   async patchMeta(runId: string): Promise<never> {
-    if (!(await this.deps.store().has(runId))) throw notFound("run", runId);
+    if (!(await this.deps.store.has(runId))) throw notFound("run", runId);
     const advisories = `${API_BASE}/runs/${runId}/attach-advisory`;
     throw new ProblemError(
       410,

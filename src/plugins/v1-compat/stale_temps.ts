@@ -8,7 +8,7 @@
  */
 import fs from "node:fs/promises";
 import path from "node:path";
-import { fsyncDir, TEMP_PREFIX } from "../../kernel/fs/durable_files.js";
+import { fsyncDir, TEMP_PREFIX } from "../../kernel/plugin_api/storage.js";
 
 /** Whether a process with this id is running (signal 0 probes without signalling). */
 function alive(pid: number): boolean {

@@ -16,7 +16,7 @@ import { createReadStream } from "node:fs";
 import fs from "node:fs/promises";
 import path from "node:path";
 import { SHA256_PATTERN } from "../../contracts/ids.js";
-import { ensureDirDurable, fsyncDir, tempNameFor } from "../../kernel/fs/durable_files.js";
+import { ensureDirDurable, fsyncDir, tempNameFor } from "../../kernel/plugin_api/storage.js";
 import type { V1RecordLocation } from "./provenance.js";
 
 /** The folder under the data directory that holds everything of the v1 import. */

@@ -18,6 +18,7 @@
  * numbers: `1.0` and `1` hash differently).
  */
 import { RunArtifactSchema } from "../../contracts/artifact.js";
+import { appendSegment } from "../../contracts/json_pointer.js";
 import { sha256Hex } from "../../contracts/hashing.js";
 import { LEGACY_RUN_ID_PATTERN } from "../../contracts/ids.js";
 import { type ArtifactMigration, versionMatches } from "../../contracts/ports/migration_registry.js";
@@ -68,11 +69,6 @@ function isObject(value: unknown): value is Json {
   return typeof value === "object" && value !== null && !Array.isArray(value);
 }
 
-/** One JSON Pointer token (RFC 6901). */
-function token(name: string | number): string {
-  return String(name).replace(/~/g, "~0").replace(/\//g, "~1");
-}
-
 function own(object: Json, name: string): unknown {
   return Object.hasOwn(object, name) ? object[name] : undefined;
 }
@@ -116,7 +112,7 @@ class Record1 {
   /** Keeps the members of `object` that `known` does not list, under `base`. */
   extras(object: Json, known: ReadonlySet<string>, base: string): void {
     for (const [name, value] of Object.entries(object)) {
-      if (!known.has(name)) this.unplaced(`${base}/${token(name)}`, value);
+      if (!known.has(name)) this.unplaced(appendSegment(base, name), value);
     }
   }
 

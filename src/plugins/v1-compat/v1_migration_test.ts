@@ -12,7 +12,11 @@ import fc from "fast-check";
 import { RunArtifactSchema } from "../../contracts/artifact.js";
 import { sha256Hex } from "../../contracts/hashing.js";
 import { canonicalize } from "../../contracts/jcs.js";
-import { deepFreeze, MigrationRegistry, MigrationStepError } from "../../contracts/ports/migration_registry.js";
+import {
+  ArtifactMigrationRegistry as MigrationRegistry,
+  deepFreeze,
+} from "../../contracts/artifact_migration_registry.js";
+import { MigrationStepError } from "../../contracts/ports/migration_registry.js";
 import type { StoredArtifact } from "../../contracts/ports/run_store.js";
 import { V1_FLAGS, V1_HASH_METHOD, V1_IMPORT_SOURCE, type V1Provenance } from "./provenance.js";
 import { v1Sha256 } from "./python_json.js";

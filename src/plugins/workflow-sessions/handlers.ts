@@ -2,8 +2,9 @@
  * The workflow-sessions plugin's handlers: thin — take the validated input, read
  * If-Match / If-None-Match, call the service, shape the response (Location, ETag).
  */
-import { API_BASE } from "../../kernel/kernel.js";
-import type { RouteRegistrar } from "../../kernel/plugin.js";
+import { ifNoneMatches } from "../../contracts/etag.js";
+import { API_BASE } from "../../kernel/plugin_api/routes.js";
+import type { RouteRegistrar } from "../../kernel/plugin_api/routes.js";
 import { etagOf, matchedVersions } from "./if_match.js";
 import {
   createSessionRoute,
@@ -14,27 +15,20 @@ import {
 } from "./routes.js";
 import type { WorkflowSessionsService } from "./service.js";
 
-/** Whether an If-None-Match header matches the strong ETag `etag`. */
-function ifNoneMatches(header: string | undefined, etag: string): boolean {
-  if (!header) return false;
-  if (header.trim() === "*") return true;
-  return header.split(",").some((t) => t.trim().replace(/^W\//, "") === etag);
-}
-
 /** Registers the workflow-session routes with their handlers. */
-export function registerSessionRoutes(r: RouteRegistrar, service: () => WorkflowSessionsService): void {
+export function registerSessionRoutes(r: RouteRegistrar, service: WorkflowSessionsService): void {
   r.openapi(createSessionRoute, async (c) => {
-    const session = await service().create(c.req.valid("json"));
+    const session = await service.create(c.req.valid("json"));
     return c.json(session, 201, {
       location: `${API_BASE}/workflow-sessions/${session.session_id}`,
       etag: etagOf(session.version),
     });
   });
 
-  r.openapi(listSessionsRoute, async (c) => c.json(await service().list(c.req.valid("query")), 200));
+  r.openapi(listSessionsRoute, async (c) => c.json(await service.list(c.req.valid("query")), 200));
 
   r.openapi(getSessionRoute, async (c) => {
-    const session = await service().get(c.req.valid("param").session_id);
+    const session = await service.get(c.req.valid("param").session_id);
     const etag = etagOf(session.version);
     if (ifNoneMatches(c.req.valid("header")["if-none-match"], etag)) {
       return c.body(null, 304, { etag }) as never;
@@ -44,11 +38,11 @@ export function registerSessionRoutes(r: RouteRegistrar, service: () => Workflow
 
   r.openapi(postSessionEventRoute, async (c) => {
     const versions = matchedVersions(c.req.valid("header")["if-match"]);
-    const { session } = await service().applyEvent(c.req.valid("param").session_id, versions, c.req.valid("json"));
+    const { session } = await service.applyEvent(c.req.valid("param").session_id, versions, c.req.valid("json"));
     return c.json(session, 200, { etag: etagOf(session.version) });
   });
 
   r.openapi(listSessionEventsRoute, async (c) =>
-    c.json({ items: await service().events(c.req.valid("param").session_id) }, 200),
+    c.json({ items: await service.events(c.req.valid("param").session_id) }, 200),
   );
 }

@@ -61,6 +61,8 @@ export const listSessionsRoute = createRoute({
   operationId: "listWorkflowSessions",
   tags: [TAG],
   summary: "List workflow sessions, newest first, with cursor pagination",
+  description:
+    "Filters by workflow and state. A page holds at most `limit` sessions; pass its next_cursor as `cursor` for the next page (null on the last).",
   request: { query: ListQuery },
   responses: { 200: jsonContent(SessionPageSchema, "a page of sessions"), ...problemResponses(400) },
 });
@@ -71,6 +73,8 @@ export const getSessionRoute = createRoute({
   operationId: "getWorkflowSession",
   tags: [TAG],
   summary: "Get a workflow session; its ETag is its version",
+  description:
+    "Answers the session's current state, context, runs and version. Send the ETag back as If-Match when applying an event; an If-None-Match that matches the current version answers 304.",
   request: {
     params: SessionIdParams,
     headers: z.object({ "if-none-match": z.string().optional() }),
@@ -109,6 +113,8 @@ export const listSessionEventsRoute = createRoute({
   operationId: "listWorkflowSessionEvents",
   tags: [TAG],
   summary: "The session's append-only event history, in order",
+  description:
+    "Every event applied to the session, oldest first, each with the state it led from and to; events are never changed or removed.",
   request: { params: SessionIdParams },
   responses: { 200: jsonContent(SessionEventListSchema, "every event, oldest first"), ...problemResponses(400, 404) },
 });

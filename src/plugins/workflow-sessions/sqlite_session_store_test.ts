@@ -12,7 +12,6 @@ import os from "node:os";
 import path from "node:path";
 import { after, beforeEach, describe, test } from "node:test";
 import { newId } from "../../contracts/ids.js";
-import type { Database } from "../../contracts/ports/database.js";
 import {
   SessionAlreadyExistsError,
   type SessionStore,
@@ -20,21 +19,21 @@ import {
   type WorkflowSession,
 } from "../../contracts/ports/session_store.js";
 import { applyMigrations, loadMigrations, migrationStatus } from "../../kernel/db/migrations.js";
-import { openSqlite } from "../../kernel/db/sqlite.js";
+import { openSqlite, type SqliteDatabase } from "../../kernel/db/sqlite.js";
 import { SqliteSessionStore } from "./sqlite_session_store.js";
 
 const MIGRATIONS = () =>
-  loadMigrations([{ plugin: "workflow-sessions", dir: new URL("./migrations/", import.meta.url) }]);
+  loadMigrations([{ plugin: "workflow-sessions", dir: new URL("./migrations/sqlite/", import.meta.url) }]);
 const dirs: string[] = [];
 after(() => {
   for (const dir of dirs) fs.rmSync(dir, { recursive: true, force: true });
 });
 
-function openMigrated(): Database {
+async function openMigrated(): Promise<SqliteDatabase> {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), "rmos-wfs-store-"));
   dirs.push(dir);
   const database = openSqlite(path.join(dir, "rmos.db"));
-  applyMigrations(database, MIGRATIONS());
+  await applyMigrations(database, MIGRATIONS());
   return database;
 }
 
@@ -59,22 +58,22 @@ const submit = (extra: Partial<SessionTransition> = {}): SessionTransition => ({
 });
 
 describe("SqliteSessionStore", () => {
-  let database: Database;
+  let database: SqliteDatabase;
   let store: SqliteSessionStore;
-  beforeEach(() => {
-    database = openMigrated();
-    store = new SqliteSessionStore(database.db);
+  beforeEach(async () => {
+    database = await openMigrated();
+    store = new SqliteSessionStore(database.connection);
   });
 
-  test("the plugin's migrations apply once; a second run changes nothing", () => {
-    const status = migrationStatus(database, MIGRATIONS());
+  test("the plugin's migrations apply once; a second run changes nothing", async () => {
+    const status = await migrationStatus(database, MIGRATIONS());
     assert.deepEqual(
       status.applied.map((a) => a.id),
       ["0001_init_workflow_sessions", "0002_add_indexes"],
     );
-    const schema = database.db.prepare("SELECT sql FROM sqlite_master ORDER BY name").pluck().all();
-    assert.deepEqual(applyMigrations(database, MIGRATIONS()), []);
-    assert.deepEqual(database.db.prepare("SELECT sql FROM sqlite_master ORDER BY name").pluck().all(), schema);
+    const schema = database.connection.prepare("SELECT sql FROM sqlite_master ORDER BY name").pluck().all();
+    assert.deepEqual(await applyMigrations(database, MIGRATIONS()), []);
+    assert.deepEqual(database.connection.prepare("SELECT sql FROM sqlite_master ORDER BY name").pluck().all(), schema);
   });
 
   test("creates a session in DRAFT at version 1 and reads it back as created", async () => {
@@ -221,7 +220,7 @@ describe("SqliteSessionStore", () => {
     const s = await newSession(store);
     assert.throws(
       () =>
-        database.db
+        database.connection
           .prepare(
             "INSERT INTO workflow_session_events (session_id, seq, event, from_state, to_state, at_utc, version) VALUES (?, 1, 'approve', 'DRAFT', 'APPROVED', ?, 5)",
           )

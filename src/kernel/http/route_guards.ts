@@ -1,0 +1,54 @@
+/**
+ * The guards the route registrar puts in front of every plugin route, in this order:
+ * request-target limits (URL length, query parameters), the per-client rate limit —
+ * both before the body is read — then, for JSON-body routes, the body-size limit and
+ * the JSON shape limits, then, for costly routes, the concurrency cap. Also the error
+ * statuses these guards add to each route's OpenAPI responses.
+ */
+import type { RouteConfig } from "@hono/zod-openapi";
+import type { MiddlewareHandler } from "hono";
+import type { HttpLimits } from "../config.js";
+import { ConcurrencyGate, concurrencyCap } from "./concurrency_gate.js";
+import { isCostly } from "./costly_routes.js";
+import { jsonShapeLimit } from "./json_shape.js";
+import { rateLimit } from "./rate_limit.js";
+import { requestTargetLimit } from "./request_target.js";
+
+export interface RouteGuards {
+  /** The middleware to run before a route's own; `bodyLimit` is given for JSON-body routes. */
+  chain(route: RouteConfig, bodyLimit: MiddlewareHandler | undefined): MiddlewareHandler[];
+  /** The problem statuses the guards can answer on `route`. */
+  statuses(route: RouteConfig): number[];
+}
+
+/** Builds the guards of one kernel (one rate-limit table and one costly gate per kernel). */
+export function createRouteGuards(limits: HttpLimits): RouteGuards {
+  const target = requestTargetLimit(limits.maxUrlLength, limits.maxQueryParams);
+  const rate = rateLimit(limits.rateLimitPerSecond, limits.rateLimitBurst);
+  const shape = jsonShapeLimit({
+    maxDepth: limits.jsonMaxDepth,
+    maxKeys: limits.jsonMaxKeys,
+    maxArray: limits.jsonMaxArray,
+    maxString: limits.jsonMaxString,
+  });
+  const cap = concurrencyCap(new ConcurrencyGate(limits.costlyConcurrency, limits.costlyQueue, limits.costlyQueueMs));
+  return {
+    chain(route, bodyLimit) {
+      return [
+        target,
+        ...(rate ? [rate] : []),
+        ...(bodyLimit ? [bodyLimit, shape] : []),
+        ...(isCostly(route) ? [cap] : []),
+      ];
+    },
+    statuses(route) {
+      return [
+        400,
+        414,
+        ...(rate ? [429] : []),
+        ...(isCostly(route) ? [503] : []),
+        ...(route.method === "get" || route.method === "head" ? [] : [507]),
+      ];
+    },
+  };
+}
