@@ -152,6 +152,12 @@ export const ConfigSchema = z
     LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
     RMOS_AUTO_MIGRATE: bool(true),
     RMOS_CACHE_BYTES: bytes(32 * MiB),
+    RMOS_PG_POOL_MAX: z
+      .string()
+      .regex(/^\d+$/, "must be a whole number")
+      .transform(Number)
+      .refine((n) => n >= 1 && n <= 1000, "must be between 1 and 1000")
+      .default(10),
   })
   .extend(LimitsSchema.shape);
 
@@ -168,6 +174,8 @@ export interface AppConfig {
   readonly logLevel: string;
   readonly autoMigrate: boolean;
   readonly cacheBytes: number;
+  /** Connections of this instance's PostgreSQL pool (RMOS_PG_POOL_MAX). */
+  readonly pgPoolMax: number;
   /** Limits against hostile and slow clients, full disks and long load (see the block at the end). */
   readonly limits: HttpLimits;
   /** The raw environment, for plugins' own variables. */
@@ -205,6 +213,7 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>> = p
     logLevel: c.LOG_LEVEL,
     autoMigrate: c.RMOS_AUTO_MIGRATE,
     cacheBytes: c.RMOS_CACHE_BYTES,
+    pgPoolMax: c.RMOS_PG_POOL_MAX,
     limits: limitsFrom(c),
     env,
   };

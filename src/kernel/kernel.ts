@@ -27,6 +27,7 @@ import {
   type Migration,
   type MigrationStatus,
 } from "./db/migrations.js";
+import { KERNEL_MIGRATIONS, migratePostgres } from "./db/postgres/migrator.js";
 import { createRouteGuards } from "./http/route_guards.js";
 import type { Logger } from "./logger.js";
 import { createMetrics, type HttpMetrics } from "./metrics.js";
@@ -197,25 +198,28 @@ export class Kernel implements BootedKernel {
     >;
   }
 
-  /** The SQL migrations of every loaded plugin for the configured backend, in load order. */
+  /**
+   * The SQL migrations of every loaded plugin for the configured backend, in load
+   * order; on PostgreSQL the kernel's own (table policies, the insert-only guard) first.
+   */
   migrations(): Migration[] {
     const kind = this.#database.kind;
-    this.#migrations ??= loadMigrations(
-      this.plugins
-        .filter((p) => p.migrations)
-        .map((p) => {
-          const dir = p.migrations?.[kind];
-          if (!dir) throw new ConfigError(`plugin "${p.name}" has no SQL migrations for a ${kind} database`);
-          return { plugin: p.name, dir };
-        }),
-    );
+    const plugins = this.plugins
+      .filter((p) => p.migrations)
+      .map((p) => {
+        const dir = p.migrations?.[kind];
+        if (!dir) throw new ConfigError(`plugin "${p.name}" has no SQL migrations for a ${kind} database`);
+        return { plugin: p.name, dir };
+      });
+    this.#migrations ??= loadMigrations(kind === "postgres" ? [KERNEL_MIGRATIONS, ...plugins] : plugins);
     return this.#migrations;
   }
 
   /** Opens the database (idempotent), without applying migrations. */
   async openDatabase(): Promise<Database> {
     if (!this.#database.isOpen) {
-      fs.mkdirSync(this.config.dataDir, { recursive: true });
+      // The embedded backend keeps its files in the data directory; PostgreSQL needs none.
+      if (this.#database.kind === "sqlite") fs.mkdirSync(this.config.dataDir, { recursive: true });
       await this.#database.open();
     }
     return this.#database;
@@ -226,9 +230,18 @@ export class Kernel implements BootedKernel {
     return migrationStatus(await this.openDatabase(), this.migrations());
   }
 
-  /** Applies pending migrations (refusing on drift); returns those applied. */
-  async migrate(onApplied?: (m: Migration) => void): Promise<Migration[]> {
-    return applyMigrations(await this.openDatabase(), this.migrations(), onApplied);
+  /**
+   * Applies pending migrations (refusing on drift); returns those applied. On
+   * PostgreSQL it then guards the audit-trail tables and, with `appRole`, grants that
+   * role what the table policies allow (run as the owner).
+   */
+  async migrate(onApplied?: (m: Migration) => void, options: { appRole?: string } = {}): Promise<Migration[]> {
+    const database = await this.openDatabase();
+    if (database.kind === "postgres") {
+      return (await migratePostgres(database, this.migrations(), { appRole: options.appRole, onApplied })).applied;
+    }
+    if (options.appRole !== undefined) throw new ConfigError("--app-role applies to a PostgreSQL database only");
+    return applyMigrations(database, this.migrations(), onApplied);
   }
 
   /** Opens the database, applies or checks migrations, and starts every plugin. */
@@ -256,19 +269,22 @@ export class Kernel implements BootedKernel {
   /** Readiness: storage writable, database reachable, migrations applied. */
   async readiness(): Promise<Readiness> {
     const checks: Readiness["checks"] = [];
-    const probe = path.join(this.config.dataDir, `.readyz-${process.pid}`);
-    try {
-      await fs.promises.writeFile(probe, "ok");
-      await fs.promises.unlink(probe);
-      checks.push({ name: "storage", ok: true, detail: `${this.config.dataDir} is writable` });
-    } catch (error) {
-      checks.push({ name: "storage", ok: false, detail: (error as Error).message });
+    // On PostgreSQL every record is in the database: there is no data directory to probe.
+    if (this.#database.kind === "sqlite") {
+      const probe = path.join(this.config.dataDir, `.readyz-${process.pid}`);
+      try {
+        await fs.promises.writeFile(probe, "ok");
+        await fs.promises.unlink(probe);
+        checks.push({ name: "storage", ok: true, detail: `${this.config.dataDir} is writable` });
+      } catch (error) {
+        checks.push({ name: "storage", ok: false, detail: (error as Error).message });
+      }
     }
     try {
       if (!this.#database.isOpen) throw new Error("the database is not open yet");
       await this.#database.query("SELECT 1");
       const status = await this.migrationStatus();
-      checks.push({ name: "database", ok: true, detail: "reachable" });
+      checks.push({ name: "database", ok: true, detail: `${this.#database.kind}: reachable` });
       const bad = status.pending.length + status.drifted.length + status.missing.length;
       checks.push({
         name: "migrations",

@@ -10,6 +10,7 @@ import {
   migratePostgres,
   postgresMigrationsOf,
 } from "../kernel/db/postgres/migrator.js";
+import { PostgresDatabase } from "../kernel/db/postgres/database.js";
 import { openPostgresPool } from "../kernel/db/postgres/pool.js";
 import { type TestDatabase, testDatabase, withUser } from "./postgres_server.js";
 
@@ -33,7 +34,9 @@ export async function migratedTestDatabase(
   const db = await testDatabase(options);
   const pool = openPostgresPool(db.url, { max: 1 });
   try {
-    const report = await migratePostgres(pool, allPostgresMigrations(), { appRole: options.appRole });
+    const report = await migratePostgres(PostgresDatabase.onPool(pool), allPostgresMigrations(), {
+      appRole: options.appRole,
+    });
     return Object.assign(db, { report });
   } catch (error) {
     await db.drop();
@@ -71,7 +74,7 @@ export async function migratedTestDatabaseWithRoles(options: { durable?: boolean
     }
     const asOwner = openPostgresPool(withUser(db.url, owner), { max: 1 });
     try {
-      const report = await migratePostgres(asOwner, allPostgresMigrations(), { appRole });
+      const report = await migratePostgres(PostgresDatabase.onPool(asOwner), allPostgresMigrations(), { appRole });
       return Object.assign(db, { owner, appRole, report });
     } finally {
       await asOwner.end();

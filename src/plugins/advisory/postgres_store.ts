@@ -21,7 +21,7 @@ import {
   type ReviewEvent,
   advisoryContentHash,
 } from "../../contracts/ports/advisory_store.js";
-import { isStorableKey } from "../../kernel/db/postgres/text_keys.js";
+import { isStorableKey } from "../../kernel/plugin_api/storage.js";
 import { ReviewEventSchema, StoredAssetSchema } from "./schemas.js";
 
 const FOREIGN_KEY_VIOLATION = "23503";

@@ -29,7 +29,7 @@ import {
   assertGovernanceFields,
 } from "../../contracts/ports/run_store.js";
 import { parseUtc } from "../../contracts/time.js";
-import { isStorableKey } from "../../kernel/db/postgres/text_keys.js";
+import { isStorableKey } from "../../kernel/plugin_api/storage.js";
 import { parseStored } from "./embedded_store.js";
 import { ByteLruCache } from "./lru_cache.js";
 

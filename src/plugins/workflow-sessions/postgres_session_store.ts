@@ -27,7 +27,7 @@ import {
   type SessionTransition,
   type WorkflowSession,
 } from "../../contracts/ports/session_store.js";
-import { isStorableKey } from "../../kernel/db/postgres/text_keys.js";
+import { isStorableKey } from "../../kernel/plugin_api/storage.js";
 
 interface SessionRow {
   session_id: string;

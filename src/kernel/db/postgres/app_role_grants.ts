@@ -8,7 +8,7 @@
  * Every table of the schema must be registered (partitions are reached through their
  * parent): an unregistered one is refused rather than left to a default.
  */
-import type pg from "pg";
+import type { SqlExecutor } from "../../../contracts/ports/database.js";
 import { TablePolicyError } from "./insert_only_guard.js";
 
 const PRIVILEGES: Record<string, string> = {
@@ -17,9 +17,14 @@ const PRIVILEGES: Record<string, string> = {
   read_only: "SELECT",
 };
 
+/** `name` as a PostgreSQL quoted identifier. */
+export function quoteIdentifier(name: string): string {
+  return `"${name.replace(/"/g, '""')}"`;
+}
+
 /** Refuses (TablePolicyError) when a table of the public schema has no policy. */
-export async function assertEveryTableHasAPolicy(client: pg.ClientBase): Promise<void> {
-  const { rows } = await client.query<{ name: string }>(
+export async function assertEveryTableHasAPolicy(client: SqlExecutor): Promise<void> {
+  const rows = await client.query<{ name: string }>(
     `SELECT c.relname AS name FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
       WHERE n.nspname = 'public' AND c.relkind IN ('r', 'p') AND NOT c.relispartition
         AND c.relname NOT IN (SELECT table_name FROM rmos_table_policies)
@@ -33,31 +38,31 @@ export async function assertEveryTableHasAPolicy(client: pg.ClientBase): Promise
 }
 
 /** Grants `role` exactly what each table's policy allows, after revoking everything. */
-export async function grantAppRole(client: pg.ClientBase, role: string): Promise<void> {
-  const who = client.escapeIdentifier(role);
-  const exists = await client.query("SELECT 1 FROM pg_roles WHERE rolname = $1", [role]);
-  if (exists.rowCount !== 1)
+export async function grantAppRole(client: SqlExecutor, role: string): Promise<void> {
+  const who = quoteIdentifier(role);
+  const exists = await client.query("SELECT 1 AS x FROM pg_roles WHERE rolname = ?", [role]);
+  if (exists.length !== 1)
     throw new Error(`the app role ${role} does not exist; create it first (CREATE ROLE ... LOGIN)`);
-  const { rows: self } = await client.query<{ is_owner: boolean }>("SELECT $1 = current_user AS is_owner", [role]);
+  const self = await client.query<{ is_owner: boolean }>("SELECT ?::text = current_user AS is_owner", [role]);
   if (self[0]?.is_owner) throw new Error("the app role must not be the owner that runs the migrations");
   await assertEveryTableHasAPolicy(client);
-  await client.query(`REVOKE ALL ON ALL TABLES IN SCHEMA public FROM ${who}`);
-  await client.query(`REVOKE ALL ON ALL SEQUENCES IN SCHEMA public FROM ${who}`);
-  await client.query(`GRANT USAGE ON SCHEMA public TO ${who}`);
-  const { rows } = await client.query<{ table_name: string; policy: string }>(
+  await client.exec(`REVOKE ALL ON ALL TABLES IN SCHEMA public FROM ${who}`);
+  await client.exec(`REVOKE ALL ON ALL SEQUENCES IN SCHEMA public FROM ${who}`);
+  await client.exec(`GRANT USAGE ON SCHEMA public TO ${who}`);
+  const rows = await client.query<{ table_name: string; policy: string }>(
     "SELECT table_name, policy FROM rmos_table_policies ORDER BY table_name",
   );
   for (const { table_name, policy } of rows) {
     const privileges = PRIVILEGES[policy];
     if (!privileges) throw new TablePolicyError(`table ${table_name} has the unknown policy ${policy}`);
-    await client.query(`GRANT ${privileges} ON TABLE ${client.escapeIdentifier(table_name)} TO ${who}`);
+    await client.exec(`GRANT ${privileges} ON TABLE ${quoteIdentifier(table_name)} TO ${who}`);
   }
-  const { rows: definers } = await client.query<{ signature: string }>(
+  const definers = await client.query<{ signature: string }>(
     `SELECT p.oid::regprocedure::text AS signature FROM pg_proc p JOIN pg_namespace n ON n.oid = p.pronamespace
       WHERE n.nspname = 'public' AND p.prosecdef ORDER BY 1`,
   );
   for (const { signature } of definers) {
-    await client.query(`REVOKE ALL ON FUNCTION ${signature} FROM PUBLIC`);
-    await client.query(`GRANT EXECUTE ON FUNCTION ${signature} TO ${who}`);
+    await client.exec(`REVOKE ALL ON FUNCTION ${signature} FROM PUBLIC`);
+    await client.exec(`GRANT EXECUTE ON FUNCTION ${signature} TO ${who}`);
   }
 }

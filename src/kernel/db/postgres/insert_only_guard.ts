@@ -7,7 +7,7 @@
  * partition function install the guard themselves; this helper (run by every
  * `db migrate`) makes sure none is missing.
  */
-import type pg from "pg";
+import type { SqlExecutor } from "../../../contracts/ports/database.js";
 
 /** Tables that hold no policy, or the policy of a table that is not there. */
 export class TablePolicyError extends Error {
@@ -15,8 +15,8 @@ export class TablePolicyError extends Error {
 }
 
 /** Installs the guard on every audit-trail table and its partitions; answers the tables guarded now. */
-export async function installInsertOnlyGuards(client: pg.ClientBase): Promise<string[]> {
-  const { rows } = await client.query<{ table_name: string; relid: string | null }>(
+export async function installInsertOnlyGuards(client: SqlExecutor): Promise<string[]> {
+  const rows = await client.query<{ table_name: string; relid: string | null }>(
     "SELECT p.table_name, to_regclass(quote_ident(p.table_name))::text AS relid FROM rmos_table_policies p WHERE p.policy = 'audit_trail' ORDER BY p.table_name",
   );
   const absent = rows.filter((r) => r.relid === null).map((r) => r.table_name);
@@ -25,15 +25,15 @@ export async function installInsertOnlyGuards(client: pg.ClientBase): Promise<st
   }
   const guarded: string[] = [];
   for (const { table_name } of rows) {
-    const { rows: targets } = await client.query<{ target: string }>(
+    const targets = await client.query<{ target: string }>(
       `SELECT c.oid::regclass::text AS target FROM pg_class c
-        WHERE c.oid = to_regclass(quote_ident($1))
-           OR c.oid IN (SELECT relid FROM pg_partition_tree(to_regclass(quote_ident($1))) WHERE relid <> to_regclass(quote_ident($1)))
+        WHERE c.oid = to_regclass(quote_ident(?))
+           OR c.oid IN (SELECT relid FROM pg_partition_tree(to_regclass(quote_ident(?))) WHERE relid <> to_regclass(quote_ident(?)))
         ORDER BY 1`,
-      [table_name],
+      [table_name, table_name, table_name],
     );
     for (const { target } of targets) {
-      await client.query("SELECT rmos_guard_insert_only($1::regclass)", [target]);
+      await client.query("SELECT rmos_guard_insert_only(?::regclass)", [target]);
       guarded.push(target);
     }
   }

@@ -14,7 +14,9 @@ import {
   allPostgresMigrations,
   migratedTestDatabaseWithRoles,
 } from "../../../testing/postgres_schema.js";
-import { migratePostgres, postgresMigrationStatus } from "./migrator.js";
+import { migrationStatus } from "../migrations.js";
+import { PostgresDatabase } from "./database.js";
+import { migratePostgres } from "./migrator.js";
 
 const PERMISSION_DENIED = "42501";
 const REFUSED_BY_TRIGGER = "23001";
@@ -113,10 +115,13 @@ describe("insert-only audit trail in PostgreSQL", () => {
   });
 
   test("the app role can read the migration status (RMOS_AUTO_MIGRATE=false) but cannot migrate", async () => {
-    const status = await postgresMigrationStatus(app, allPostgresMigrations());
+    const status = await migrationStatus(PostgresDatabase.onPool(app), allPostgresMigrations());
     assert.deepEqual([status.pending, status.drifted, status.missing, status.outOfOrder], [[], [], [], []]);
     assert.equal(status.applied.length, allPostgresMigrations().length);
-    await assert.rejects(migratePostgres(app, allPostgresMigrations()), /permission denied|must be owner/);
+    await assert.rejects(
+      migratePostgres(PostgresDatabase.onPool(app), allPostgresMigrations()),
+      /permission denied|must be owner/,
+    );
   });
 });
 

@@ -12,9 +12,10 @@ import { test } from "node:test";
 import { pathToFileURL } from "node:url";
 import { allPostgresMigrations, POSTGRES_MIGRATION_SOURCES } from "../../../testing/postgres_schema.js";
 import { testDatabase } from "../../../testing/postgres_server.js";
-import { MigrationDriftError } from "../migrations.js";
+import { MigrationDriftError, migrationStatus } from "../migrations.js";
 import { TablePolicyError } from "./insert_only_guard.js";
-import { loadPostgresMigrations, migratePostgres, postgresMigrationStatus } from "./migrator.js";
+import { PostgresDatabase } from "./database.js";
+import { loadPostgresMigrations, migratePostgres } from "./migrator.js";
 
 /** A plugin folder of its own with the given migration files. */
 function pluginWith(files: Record<string, string>): { plugin: string; dir: URL; folder: string } {
@@ -36,7 +37,7 @@ test("migrate applies every migration once with its checksum; a second run appli
     const pool = db.pool();
     const all = allPostgresMigrations();
     assert.equal(all[0]?.plugin, "kernel", "the kernel's migrations come first");
-    const first = await migratePostgres(pool, all);
+    const first = await migratePostgres(PostgresDatabase.onPool(pool), all);
     assert.equal(first.applied.length, all.length);
     const { rows } = await pool.query<{ plugin: string; id: string; checksum: string }>(
       "SELECT plugin, id, checksum FROM rmos_migrations ORDER BY plugin, id",
@@ -47,8 +48,8 @@ test("migrate applies every migration once with its checksum; a second run appli
         .map((m) => ({ plugin: m.plugin, id: m.id, checksum: m.checksum }))
         .sort((a, b) => (a.plugin + a.id < b.plugin + b.id ? -1 : 1)),
     );
-    assert.deepEqual((await migratePostgres(pool, all)).applied, []);
-    const status = await postgresMigrationStatus(pool, all);
+    assert.deepEqual((await migratePostgres(PostgresDatabase.onPool(pool), all)).applied, []);
+    const status = await migrationStatus(PostgresDatabase.onPool(pool), all);
     assert.deepEqual([status.pending, status.drifted, status.missing], [[], [], []]);
   } finally {
     await db.drop();
@@ -61,8 +62,8 @@ test("two migrators racing on two pools apply each migration exactly once", asyn
   try {
     const migrations = loadPostgresMigrations([...POSTGRES_MIGRATION_SOURCES, probe]);
     const [a, b] = await Promise.all([
-      migratePostgres(db.pool({ max: 1 }), migrations),
-      migratePostgres(db.pool({ max: 1 }), migrations),
+      migratePostgres(PostgresDatabase.onPool(db.pool({ max: 1 })), migrations),
+      migratePostgres(PostgresDatabase.onPool(db.pool({ max: 1 })), migrations),
     ]);
     const applied = [...a.applied, ...b.applied].map((m) => `${m.plugin}/${m.id}`).sort();
     assert.deepEqual(applied, migrations.map((m) => `${m.plugin}/${m.id}`).sort(), "each once, between them");
@@ -82,18 +83,21 @@ test("an edited or vanished applied migration is refused, and nothing pending is
   const probe = pluginWith({ "0001_counter.sql": COUNTER["0001_counter.sql"] });
   try {
     const pool = db.pool();
-    await migratePostgres(pool, loadPostgresMigrations([probe]));
+    await migratePostgres(PostgresDatabase.onPool(pool), loadPostgresMigrations([probe]));
     fs.writeFileSync(path.join(probe.folder, "0001_counter.sql"), `${COUNTER["0001_counter.sql"]} -- edited`);
     fs.writeFileSync(path.join(probe.folder, "0002_more.sql"), COUNTER["0002_more.sql"]);
-    await assert.rejects(migratePostgres(pool, loadPostgresMigrations([probe])), (error: Error) => {
-      assert.ok(error instanceof MigrationDriftError);
-      assert.match(error.message, /probe\/0001_counter: file checksum/);
-      return true;
-    });
+    await assert.rejects(
+      migratePostgres(PostgresDatabase.onPool(pool), loadPostgresMigrations([probe])),
+      (error: Error) => {
+        assert.ok(error instanceof MigrationDriftError);
+        assert.match(error.message, /probe\/0001_counter: file checksum/);
+        return true;
+      },
+    );
     fs.writeFileSync(path.join(probe.folder, "0001_counter.sql"), COUNTER["0001_counter.sql"]);
     fs.rmSync(path.join(probe.folder, "0001_counter.sql"));
     await assert.rejects(
-      migratePostgres(pool, loadPostgresMigrations([probe])),
+      migratePostgres(PostgresDatabase.onPool(pool), loadPostgresMigrations([probe])),
       /probe\/0001_counter: applied .* its file is gone/,
     );
     const { rows } = await pool.query<{ id: string }>("SELECT id FROM probe_applied");
@@ -115,11 +119,14 @@ test("a table that no migration registered a policy for is refused, and its migr
     const pool = db.pool();
     const role = db.uniqueName("rmos_app");
     await pool.query(`CREATE ROLE ${role}`);
-    await assert.rejects(migratePostgres(pool, loadPostgresMigrations([probe]), { appRole: role }), (error: Error) => {
-      assert.ok(error instanceof TablePolicyError);
-      assert.match(error.message, /orphan/);
-      return true;
-    });
+    await assert.rejects(
+      migratePostgres(PostgresDatabase.onPool(pool), loadPostgresMigrations([probe]), { appRole: role }),
+      (error: Error) => {
+        assert.ok(error instanceof TablePolicyError);
+        assert.match(error.message, /orphan/);
+        return true;
+      },
+    );
     const grants = await pool.query("SELECT 1 FROM information_schema.role_table_grants WHERE grantee = $1", [role]);
     assert.equal(grants.rowCount, 0, "no grant was made");
   } finally {
