@@ -53,14 +53,19 @@ const dbCommand: CliCommand = {
   name: "db",
   summary: "database migrations: status | migrate",
   help: `Usage: rmos db status [--json]
-       rmos db migrate [--json]
+       rmos db migrate [--app-role ROLE] [--json]
 
 status   lists applied, pending and drifted (edited after being applied) migrations;
-         exits 1 when any are pending or drifted.
+         exits 1 when any are pending or drifted. Read-only: the app role may run it.
 migrate  applies every pending migration, each in its own transaction, holding the
-         database's write lock; refuses (exit 2) when an applied migration changed.`,
+         database's migration lock (SQLite's write lock; a PostgreSQL advisory lock);
+         refuses (exit 2) when an applied migration changed. On PostgreSQL, run it as
+         the database owner: it then installs the insert-only trigger on every
+         audit-trail table, and with --app-role grants ROLE exactly what each table's
+         policy allows (SELECT and INSERT; UPDATE only on mutable state), for a service
+         that runs as ROLE with RMOS_AUTO_MIGRATE=false.`,
   async run({ args, io, boot }) {
-    const { values, positionals } = parseCommandArgs(args, {});
+    const { values, positionals } = parseCommandArgs(args, { "app-role": { type: "string" } });
     const action = positionals[0];
     if (values.help || !action) {
       io.stdout.write(`${this.help}\n`);
@@ -70,7 +75,11 @@ migrate  applies every pending migration, each in its own transaction, holding t
     const kernel = kernelForCli();
     try {
       if (action === "migrate") {
-        const applied = await kernel.migrate((m) => io.stderr.write(`applied ${m.plugin}/${m.id}\n`));
+        const appRole = values["app-role"];
+        const applied = await kernel.migrate(
+          (m) => io.stderr.write(`applied ${m.plugin}/${m.id}\n`),
+          appRole === undefined ? {} : { appRole },
+        );
         if (values.json) writeJson(io.stdout, { applied: applied.map((m) => `${m.plugin}/${m.id}`) });
         else io.stdout.write(`${applied.length} migration(s) applied; the database is up to date\n`);
         return 0;

@@ -93,7 +93,11 @@ export class Kernel implements BootedKernel {
         body: await this.metrics.registry.metrics(),
       }),
       document: () => this.openApiDocument(),
-      storage: { dir: this.config.dataDir, minFreeBytes: this.config.limits.minFreeBytes },
+      // The data directory's free space matters on the embedded backend only; on
+      // PostgreSQL a full disk is the server's, answered as 507 from its disk_full error.
+      ...(this.#database.kind === "sqlite"
+        ? { storage: { dir: this.config.dataDir, minFreeBytes: this.config.limits.minFreeBytes } }
+        : {}),
     });
     for (const plugin of this.plugins) {
       this.#instances.get(plugin.name)?.routes?.(this.#routes.registrarFor(plugin.name));
@@ -205,7 +209,7 @@ export class Kernel implements BootedKernel {
   migrations(): Migration[] {
     const kind = this.#database.kind;
     const plugins = this.plugins
-      .filter((p) => p.migrations)
+      .filter((p) => p.migrations && p.migrations[kind] !== null)
       .map((p) => {
         const dir = p.migrations?.[kind];
         if (!dir) throw new ConfigError(`plugin "${p.name}" has no SQL migrations for a ${kind} database`);

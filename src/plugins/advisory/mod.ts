@@ -12,6 +12,7 @@ import { APPROVAL_POLICY } from "../../contracts/ports/advisory_approval_policy.
 import { EXPLANATION_PROVIDER } from "../../contracts/ports/advisory_explanation_provider.js";
 import { ADVISORY_STORE } from "../../contracts/ports/advisory_store.js";
 import { ARTIFACT_UPCASTER } from "../../contracts/ports/artifact_upcaster.js";
+import { DATABASE } from "../../contracts/ports/database.js";
 import { RUN_STORE } from "../../contracts/ports/run_store.js";
 import { RUN_VERIFIERS } from "../../contracts/ports/run_verifiers.js";
 import { bind, definePlugin, late, optional } from "../../kernel/plugin_api/plugin.js";
@@ -26,8 +27,11 @@ import { advisoryStorage } from "./storage.js";
 
 export const advisoryPlugin = definePlugin({
   name: "advisory",
+  // Files under the data directory on the embedded backend; tables on PostgreSQL.
+  migrations: { sqlite: null, postgres: new URL("./migrations/postgres/", import.meta.url) },
   provides: [ADVISORY_STORE],
   consumes: {
+    db: DATABASE,
     runs: RUN_STORE,
     verifiers: RUN_VERIFIERS,
     upcaster: late(ARTIFACT_UPCASTER),
@@ -35,9 +39,10 @@ export const advisoryPlugin = definePlugin({
     provider: optional(EXPLANATION_PROVIDER),
   },
 
-  init({ runs, verifiers, upcaster, policy, provider }, ctx) {
+  init({ db, runs, verifiers, upcaster, policy, provider }, ctx) {
     const config = ctx.readConfig(AdvisoryConfigSchema);
-    const store = advisoryStorage(ctx.backend, ctx.config, ctx.logger);
+    const storage = advisoryStorage(db, ctx.config, ctx.logger);
+    const store = storage.store;
     const metrics = new AdvisoryMetrics(ctx.metrics, () => store.stats());
     const approval = selectApprovalPolicy(config.policy, policy);
     const explainer = provider ?? rulesExplainer;
@@ -56,11 +61,11 @@ export const advisoryPlugin = definePlugin({
       provide: [bind(ADVISORY_STORE, store)],
       routes: (r) => registerAdvisoryRoutes(r, service),
       async start() {
-        const opened = await store.open();
+        const opened = await storage.open();
         const described = { policy: approval.name, provider: explainer.id, provider_call: config.provider };
         ctx.logger.info({ ...opened, ...described }, "advisory store opened");
       },
-      close: () => store.close(),
+      close: () => storage.close(),
     };
   },
 });

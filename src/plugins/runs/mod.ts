@@ -28,7 +28,10 @@ export const runsPlugin = definePlugin({
   name: "runs",
   provides: [RUN_STORE, RUN_VERIFIERS, IDEMPOTENCY_STORE],
   consumes: { db: DATABASE, blobs: late(BLOB_STORE), upcaster: late(ARTIFACT_UPCASTER) },
-  migrations: { sqlite: new URL("./migrations/sqlite/", import.meta.url) },
+  migrations: {
+    sqlite: new URL("./migrations/sqlite/", import.meta.url),
+    postgres: new URL("./migrations/postgres/", import.meta.url),
+  },
   commands: [verifyCommand, reindexCommand],
 
   init({ db, blobs, upcaster }, ctx) {

@@ -18,7 +18,10 @@ export const workflowSessionsPlugin = definePlugin({
   name: "workflow-sessions",
   provides: [SESSION_STORE],
   consumes: { db: DATABASE, runs: RUN_STORE },
-  migrations: { sqlite: new URL("./migrations/sqlite/", import.meta.url) },
+  migrations: {
+    sqlite: new URL("./migrations/sqlite/", import.meta.url),
+    postgres: new URL("./migrations/postgres/", import.meta.url),
+  },
 
   init({ db, runs }) {
     const store = sessionStorage(db);

@@ -1,12 +1,14 @@
 /**
  * The workflow-sessions plugin's storage, chosen in this one place from the configured
- * database: on SQLite, SqliteSessionStore on the raw connection (built on first use,
- * once the kernel has opened and migrated the database). A backend without a session
- * store here is refused when the kernel is built.
+ * database: on SQLite, SqliteSessionStore on the raw connection; on PostgreSQL,
+ * PostgresSessionStore on the instance's pool (If-Match as one conditional UPDATE, so
+ * a race across instances has one winner). Both are built on first use, once the
+ * kernel has opened and migrated the database.
  */
 import type { Database } from "../../contracts/ports/database.js";
 import type { SessionStore } from "../../contracts/ports/session_store.js";
-import { builtOnFirstUse, noStoreFor, sqliteConnectionOf } from "../../kernel/plugin_api/storage.js";
+import { builtOnFirstUse, postgresPoolOf, sqliteConnectionOf } from "../../kernel/plugin_api/storage.js";
+import { PostgresSessionStore } from "./postgres_session_store.js";
 import { SqliteSessionStore } from "./sqlite_session_store.js";
 
 /** The session store for `db`'s backend. */
@@ -15,6 +17,6 @@ export function sessionStorage(db: Database): SessionStore {
     case "sqlite":
       return builtOnFirstUse(() => new SqliteSessionStore(sqliteConnectionOf(db)));
     case "postgres":
-      throw noStoreFor("workflow-sessions", db.kind);
+      return builtOnFirstUse(() => new PostgresSessionStore(postgresPoolOf(db)));
   }
 }
