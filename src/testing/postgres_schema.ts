@@ -46,19 +46,22 @@ export async function migratedTestDatabase(
   }
 }
 
-/** A migrated test database owned by a non-superuser owner role, with an app role granted. */
-export interface RoleTestDatabase extends TestDatabase {
+/** A test database owned by a non-superuser owner role, with an app role that may log in. */
+export interface RolesTestDatabase extends TestDatabase {
   readonly owner: string;
   readonly appRole: string;
+}
+
+/** A migrated {@link RolesTestDatabase}, the app role granted. */
+export interface RoleTestDatabase extends RolesTestDatabase {
   readonly report: MigrateReport;
 }
 
 /**
- * A fresh database as production runs it: owned by an ordinary role (no superuser),
- * migrated by that owner with `--app-role`, so that pools opened as `appRole` hold
- * only the service's privileges.
+ * A fresh, empty database as production has it before `rmos db migrate`: owned by an
+ * ordinary role (no superuser), and an app role without any grant yet.
  */
-export async function migratedTestDatabaseWithRoles(options: { durable?: boolean } = {}): Promise<RoleTestDatabase> {
+export async function testDatabaseWithRoles(options: { durable?: boolean } = {}): Promise<RolesTestDatabase> {
   const db = await testDatabase(options);
   try {
     const owner = db.uniqueName("rmos_owner");
@@ -72,10 +75,27 @@ export async function migratedTestDatabaseWithRoles(options: { durable?: boolean
     } finally {
       await admin.end();
     }
-    const asOwner = openPostgresPool(withUser(db.url, owner), { max: 1 });
+    return Object.assign(db, { owner, appRole });
+  } catch (error) {
+    await db.drop();
+    throw error;
+  }
+}
+
+/**
+ * A fresh database as production runs it: owned by an ordinary role (no superuser),
+ * migrated by that owner with `--app-role`, so that pools opened as `appRole` hold
+ * only the service's privileges.
+ */
+export async function migratedTestDatabaseWithRoles(options: { durable?: boolean } = {}): Promise<RoleTestDatabase> {
+  const db = await testDatabaseWithRoles(options);
+  try {
+    const asOwner = openPostgresPool(withUser(db.url, db.owner), { max: 1 });
     try {
-      const report = await migratePostgres(PostgresDatabase.onPool(asOwner), allPostgresMigrations(), { appRole });
-      return Object.assign(db, { owner, appRole, report });
+      const report = await migratePostgres(PostgresDatabase.onPool(asOwner), allPostgresMigrations(), {
+        appRole: db.appRole,
+      });
+      return Object.assign(db, { report });
     } finally {
       await asOwner.end();
     }

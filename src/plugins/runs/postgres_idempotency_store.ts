@@ -4,6 +4,10 @@
  * that a load balancer sends elsewhere finds its run. Each step is one statement. The
  * service never deletes: a reservation whose run was not created is marked `released`,
  * and a released key may be reserved again (the app role holds UPDATE here, no DELETE).
+ * A reservation records the instance that made it (its pool's `application_name`,
+ * unique per process); `takeOver` replaces another instance's in-flight reservation
+ * only when no session of that instance is connected (it stopped or crashed), so a
+ * request still being served elsewhere is answered 409 (retry), never duplicated.
  */
 import type pg from "pg";
 import type { IdempotencyRecord, IdempotencyStore } from "../../contracts/ports/idempotency_store.js";
@@ -33,9 +37,10 @@ export class PostgresIdempotencyStore implements IdempotencyStore {
     // as each round either reserves or finds a live reservation unless it is released again.
     for (let round = 0; round < 5; round++) {
       const inserted = await this.#pool.query(
-        `INSERT INTO runs_idempotency_keys (${COLUMNS}) VALUES ($1, $2, $3, $4, $5)
+        `INSERT INTO runs_idempotency_keys (${COLUMNS}, instance)
+         VALUES ($1, $2, $3, $4, $5, current_setting('application_name'))
          ON CONFLICT (idem_key) DO UPDATE SET request_sha256 = EXCLUDED.request_sha256, run_id = EXCLUDED.run_id,
-           state = EXCLUDED.state, owner = EXCLUDED.owner, created_at = now()
+           state = EXCLUDED.state, owner = EXCLUDED.owner, instance = EXCLUDED.instance, created_at = now()
          WHERE runs_idempotency_keys.state = 'released'`,
         [record.key, record.request_sha256, record.run_id, record.state, record.owner],
       );
@@ -76,7 +81,11 @@ export class PostgresIdempotencyStore implements IdempotencyStore {
 
   async takeOver(staleOwner: string, record: IdempotencyRecord): Promise<boolean> {
     const { rowCount } = await this.#pool.query(
-      "UPDATE runs_idempotency_keys SET run_id = $1, owner = $2, request_sha256 = $3 WHERE idem_key = $4 AND owner = $5 AND state = 'in_flight'",
+      `UPDATE runs_idempotency_keys k SET run_id = $1, owner = $2, request_sha256 = $3,
+         instance = current_setting('application_name')
+        WHERE k.idem_key = $4 AND k.owner = $5 AND k.state = 'in_flight'
+          AND (k.instance = current_setting('application_name')
+               OR NOT EXISTS (SELECT 1 FROM pg_stat_activity a WHERE a.application_name = k.instance))`,
       [record.run_id, record.owner, record.request_sha256, record.key, staleOwner],
     );
     return rowCount === 1;

@@ -8,6 +8,7 @@
  * that need more than the port (streams of blob chunks, `COPY`) get the pool through
  * `postgresPoolOf`.
  */
+import { randomBytes } from "node:crypto";
 import type pg from "pg";
 import type { Database, SqlExecutor, SqlValue } from "../../../contracts/ports/database.js";
 import type { Logger } from "../../logger.js";
@@ -83,6 +84,10 @@ function executorOf(target: () => Queryable): SqlExecutor {
 export interface PostgresDatabaseOptions {
   /** Most connections of this instance's pool (default 10). */
   readonly maxConnections?: number;
+  /**
+   * The pool's `application_name` (default `rmos/<16 hex>`, fresh per database
+   * handle): it names this instance to the others (see the idempotency store).
+   */
   readonly applicationName?: string;
   readonly logger?: Logger;
 }
@@ -114,7 +119,7 @@ export class PostgresDatabase implements Database {
     if (this.url === undefined) throw new Error("a PostgreSQL database over a lent pool cannot be reopened");
     this.#pool = openPostgresPool(this.url, {
       max: this.#options.maxConnections ?? 10,
-      applicationName: this.#options.applicationName ?? "rmos",
+      applicationName: this.#options.applicationName ?? `rmos/${randomBytes(8).toString("hex")}`,
       ...(this.#options.logger ? { logger: this.#options.logger } : {}),
     });
   }
