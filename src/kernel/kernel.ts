@@ -251,17 +251,18 @@ export class Kernel implements BootedKernel {
   /** Opens the database, applies or checks migrations, and starts every plugin. */
   async start(options: StartOptions = {}): Promise<void> {
     await this.openDatabase();
-    if (options.migrate ?? this.config.autoMigrate) {
-      for (const m of await this.migrate()) {
-        this.logger.info({ migration: `${m.plugin}/${m.id}` }, "migration applied");
-      }
-    } else {
-      const status = await this.migrationStatus();
-      assertNoDrift(status);
-      if (status.pending.length > 0) {
+    // Read-only first: with nothing pending, a service running as an app role that may
+    // not create tables starts without touching the schema, whatever RMOS_AUTO_MIGRATE.
+    const status = await this.migrationStatus();
+    assertNoDrift(status);
+    if (status.pending.length > 0) {
+      if (!(options.migrate ?? this.config.autoMigrate)) {
         throw new ConfigError(
           `${status.pending.length} database migration(s) pending (${status.pending.map((m) => `${m.plugin}/${m.id}`).join(", ")}): run \`rmos db migrate\``,
         );
+      }
+      for (const m of await this.migrate()) {
+        this.logger.info({ migration: `${m.plugin}/${m.id}` }, "migration applied");
       }
     }
     for (const plugin of this.plugins) {
