@@ -143,6 +143,21 @@ export class PostgresAdvisoryStore implements AdvisoryStore {
     };
   }
 
+  /** Every stored asset id in id order, read in batches of 1000 (keyset pagination). */
+  async *scan(): AsyncIterable<string> {
+    let after = "";
+    for (;;) {
+      const { rows } = await this.#pool.query<{ asset_id: string }>(
+        "SELECT asset_id FROM advisory_assets WHERE asset_id > $1 ORDER BY asset_id LIMIT 1000",
+        [after],
+      );
+      for (const row of rows) yield row.asset_id;
+      const last = rows[rows.length - 1];
+      if (!last || rows.length < 1000) return;
+      after = last.asset_id;
+    }
+  }
+
   /** Nothing to release: the pool belongs to the caller. */
   async close(): Promise<void> {}
 }
