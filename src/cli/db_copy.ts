@@ -48,6 +48,36 @@ export interface CopyReport {
 /** Progress of one kind: `done` records of `total` (when known). */
 export type CopyProgress = (kind: CopyKind, done: number, total: number | undefined) => void;
 
+/** Runs copied at once: each is a few round trips to the target, so they overlap. */
+const RUN_CONCURRENCY = 16;
+
+/**
+ * Calls `work` for each item of `items` with at most `limit` calls in flight, pulling
+ * items only as slots free up (the source is never read far ahead).
+ */
+export async function forEachConcurrently<T>(
+  items: AsyncIterable<T>,
+  limit: number,
+  work: (item: T) => Promise<void>,
+): Promise<void> {
+  const iterator = items[Symbol.asyncIterator]();
+  let failed: unknown;
+  const worker = async (): Promise<void> => {
+    while (failed === undefined) {
+      const next = await iterator.next();
+      if (next.done) return;
+      try {
+        await work(next.value);
+      } catch (error) {
+        failed = error;
+      }
+    }
+  };
+  // Each worker awaits its own `next()`; an async generator queues those calls in order.
+  await Promise.all(Array.from({ length: limit }, worker));
+  if (failed !== undefined) throw failed;
+}
+
 function emptyKind(): CopyKindReport {
   return { total: 0, copied: 0, present: 0, failed: [] };
 }
@@ -66,7 +96,7 @@ async function copyRuns(
   const total = await from.count();
   const runs = report.runs;
   const sidecars = report.sidecars;
-  for await (const entry of from.scan()) {
+  await forEachConcurrently(from.scan(), RUN_CONCURRENCY, async (entry) => {
     runs.total++;
     progress("runs", runs.total, total);
     let copied = false;
@@ -76,37 +106,39 @@ async function copyRuns(
       if (existing) {
         if (!existing.bytes.equals(source.bytes)) {
           runs.failed.push({ id: entry.run_id, reason: "the target holds different bytes under this id" });
-          continue;
+          return;
         }
       } else {
         await to.create(source.artifact);
         const back = await to.get(entry.run_id, { fresh: true });
         if (!back || !back.bytes.equals(source.bytes) || back.sha256 !== source.sha256) {
           runs.failed.push({ id: entry.run_id, reason: "read back from the target, the bytes differ" });
-          continue;
+          return;
         }
         copied = true;
       }
     } catch (error) {
       runs.failed.push({ id: entry.run_id, reason: messageOf(error) });
-      continue;
+      return;
     }
     if (copied) runs.copied++;
     else runs.present++;
-    for (const name of await from.listSidecars(entry.run_id, "")) {
-      const id = `${entry.run_id}/${name}`;
-      sidecars.total++;
-      try {
-        const bytes = await from.getSidecar(entry.run_id, name);
-        if (!bytes) throw new Error("listed in the source but not readable");
-        const result = await to.putSidecar(entry.run_id, name, bytes);
-        if (!result.bytes.equals(bytes)) {
-          sidecars.failed.push({ id, reason: "the target holds different bytes under this name" });
-        } else if (result.created) sidecars.copied++;
-        else sidecars.present++;
-      } catch (error) {
-        sidecars.failed.push({ id, reason: messageOf(error) });
-      }
+  });
+  for await (const { run_id, name } of from.scanSidecars()) {
+    const id = `${run_id}/${name}`;
+    sidecars.total++;
+    progress("sidecars", sidecars.total, undefined);
+    try {
+      const bytes = await from.getSidecar(run_id, name);
+      if (!bytes) throw new Error("listed in the source but not readable");
+      if (!(await to.has(run_id))) throw new Error("its run is not in the target");
+      const result = await to.putSidecar(run_id, name, bytes);
+      if (!result.bytes.equals(bytes)) {
+        sidecars.failed.push({ id, reason: "the target holds different bytes under this name" });
+      } else if (result.created) sidecars.copied++;
+      else sidecars.present++;
+    } catch (error) {
+      sidecars.failed.push({ id, reason: messageOf(error) });
     }
   }
 }

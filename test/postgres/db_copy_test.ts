@@ -206,7 +206,10 @@ describe("rmos db copy --to postgres://…", () => {
       const runs = resumed.report.kinds.runs;
       assert.equal(runs?.total, KILLED_RUNS);
       assert.deepEqual(runs?.failed, []);
-      assert.ok((runs?.present ?? 0) >= atKill, `what the killed copy wrote is found, not written again (${JSON.stringify(runs)}, ${atKill})`);
+      assert.ok(
+        (runs?.present ?? 0) >= atKill,
+        `what the killed copy wrote is found, not written again (${JSON.stringify(runs)}, ${atKill})`,
+      );
       assert.equal((runs?.copied ?? 0) + (runs?.present ?? 0), KILLED_RUNS, "every run accounted for");
       const { rows } = await pool.query<{ n: number }>("SELECT count(*)::int AS n FROM runs_index");
       assert.equal(rows[0]?.n, KILLED_RUNS, "each run once in the target");

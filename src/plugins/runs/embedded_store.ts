@@ -288,6 +288,10 @@ export class EmbeddedRunStore implements RunStore {
     return this.files.listSidecars(row.location.split("/")[1] as string, runId, prefix);
   }
 
+  scanSidecars(): AsyncIterable<{ run_id: string; name: string }> {
+    return this.files.scanSidecars();
+  }
+
   async rebuildIndex(progress?: ProgressFn): Promise<{ indexed: number; corrupt: number }> {
     const files: RunFile[] = [];
     for await (const file of this.files.scan()) files.push(file);

@@ -319,6 +319,21 @@ export class PostgresRunStore implements RunStore {
     return rows.map((r) => r.name);
   }
 
+  /** Every sidecar's run and name, in batches of 1000 (keyset pagination). */
+  async *scanSidecars(): AsyncGenerator<{ run_id: string; name: string }> {
+    let after = { run_id: "", name: "" };
+    for (;;) {
+      const { rows } = await this.#pool.query<{ run_id: string; name: string }>(
+        "SELECT run_id, name FROM runs_sidecars WHERE (run_id, name) > ($1, $2) ORDER BY run_id, name LIMIT 1000",
+        [after.run_id, after.name],
+      );
+      yield* rows;
+      const last = rows[rows.length - 1];
+      if (!last || rows.length < 1000) return;
+      after = last;
+    }
+  }
+
   /** Drops the cache; the pool belongs to the caller. */
   async close(): Promise<void> {
     this.#cache = new ByteLruCache(this.#cacheBytes);
