@@ -15,6 +15,7 @@ import { MigrationDriftError } from "../kernel/db/migrations.js";
 import { PluginLoadError } from "../kernel/plugin_order.js";
 import { ALL_PLUGINS } from "../plugins/index.js";
 import { createProgress } from "../kernel/plugin_api/progress.js";
+import { isPostgresUrl } from "../kernel/db/postgres/pool.js";
 import { copyInstallation } from "./db_copy.js";
 import fs from "node:fs";
 
@@ -150,8 +151,9 @@ and prints it, or writes it to FILE.`,
 
 /** `rmos db copy --to URL`: the configured installation into the database of `to`. */
 async function copyCommand(to: string | undefined, options: { json: boolean; quiet: boolean }, io: CliIo) {
-  if (!to) throw new UsageError("db copy needs --to postgres://...");
+  if (!to || !isPostgresUrl(to)) throw new UsageError("db copy needs --to postgres://...");
   const source = kernelForCli();
+  // The target keeps everything in its database: it shares no file with the source.
   const targetConfig = { ...source.config, databaseUrl: to };
   if (targetConfig.databaseUrl === source.config.databaseUrl) throw new UsageError("--to names the source database");
   const target = createKernel({ config: targetConfig, plugins: ALL_PLUGINS, logger: source.logger });
