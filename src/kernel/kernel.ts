@@ -43,6 +43,17 @@ import { mountServiceRoutes, type Readiness } from "./service_routes.js";
 
 export { API_BASE } from "./plugin_api/routes.js";
 
+/** A database URL for messages: scheme, host, port and database, never the credentials. */
+export function describeDatabaseUrl(url: string): string {
+  if (url.startsWith("sqlite:")) return url;
+  try {
+    const u = new URL(url);
+    return `${u.protocol}//${u.host}${u.pathname}`;
+  } catch {
+    return "(unparseable URL)";
+  }
+}
+
 export interface KernelOptions {
   readonly config: AppConfig;
   readonly plugins: readonly Plugin[];
@@ -253,7 +264,17 @@ export class Kernel implements BootedKernel {
     await this.openDatabase();
     // Read-only first: with nothing pending, a service running as an app role that may
     // not create tables starts without touching the schema, whatever RMOS_AUTO_MIGRATE.
-    const status = await this.migrationStatus();
+    let status: MigrationStatus;
+    try {
+      status = await this.migrationStatus();
+    } catch (error) {
+      // The first statement: a database that cannot be reached (or refuses the
+      // credentials) is a configuration to fix, named without its password.
+      throw new ConfigError(
+        `cannot use the database ${describeDatabaseUrl(this.config.databaseUrl)}: ${(error as Error).message}`,
+        { cause: error },
+      );
+    }
     assertNoDrift(status);
     if (status.pending.length > 0) {
       if (!(options.migrate ?? this.config.autoMigrate)) {

@@ -59,3 +59,13 @@ test("db copy refuses a target that is not PostgreSQL", async () => {
   assert.equal(refused.code, 2);
   assert.match(refused.stderr, /--to postgres:\/\//);
 });
+
+test("an unreachable database stops a command with a message naming it, without its password", async () => {
+  const refused = await runCli(["verify"], {
+    RMOS_DATABASE_URL: "postgres://rmos:s3cret-pw@127.0.0.1:1/rmos",
+    RMOS_DATA_DIR: dataDir,
+  });
+  assert.equal(refused.code, 2);
+  assert.match(refused.stderr, /cannot use the database postgres:\/\/127\.0\.0\.1:1\/rmos: .*ECONNREFUSED/);
+  assert.doesNotMatch(refused.stderr, /s3cret-pw/);
+});
