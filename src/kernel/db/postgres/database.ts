@@ -4,9 +4,10 @@
  * placeholders rewritten to PostgreSQL's `$1, $2, …` (a `?` inside a string literal,
  * a quoted identifier or a comment is left alone), and `transaction` on one pooled
  * client for its whole length (`BEGIN` … `COMMIT`, `ROLLBACK` when the work throws; a
- * client whose rollback failed is discarded rather than returned to the pool). Stores
- * that need more than the port (streams of blob chunks, `COPY`) get the pool through
- * `postgresPoolOf`.
+ * client whose rollback failed is discarded rather than returned to the pool). The
+ * pool's `application_name` (`rmos/<random>`) names the instance to the others. Stores
+ * that need more than the port (streams of blob chunks, multi-statement work) get the
+ * pool through `postgresPoolOf`.
  */
 import { randomBytes } from "node:crypto";
 import type pg from "pg";
