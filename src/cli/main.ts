@@ -1,7 +1,7 @@
 /**
  * The `rmos` command line: one entry point for the service and its operations.
  *
- * Kernel commands (serve, db, openapi) live here; plugins add theirs (verify, reindex,
+ * Kernel commands (serve, db, openapi, tokens) live here; plugins add theirs (verify, reindex,
  * v1, schemas, diff) through `Plugin.commands`. Every command has `--help` and
  * `--json`. Exit codes: 0 success, 1 a check failed, 2 usage or configuration error.
  */
@@ -17,6 +17,8 @@ import { ALL_PLUGINS } from "../plugins/index.js";
 import { createProgress } from "../kernel/plugin_api/progress.js";
 import { isPostgresUrl } from "../kernel/db/postgres/pool.js";
 import { copyInstallation } from "./db_copy.js";
+import { TOKEN_STORE } from "../contracts/ports/token_store.js";
+import { createTokensCommand } from "../kernel/auth/tokens_command.js";
 import fs from "node:fs";
 
 const serveCommand: CliCommand = {
@@ -187,6 +189,12 @@ async function copyCommand(to: string | undefined, options: { json: boolean; qui
   }
 }
 
+/** `rmos tokens`: the token store of a kernel booted for the command (migrations applied unless RMOS_AUTO_MIGRATE=false). */
+const tokensCommand = createTokensCommand(async (ctx) => {
+  const kernel = await ctx.boot();
+  return { store: kernel.resolve(TOKEN_STORE), close: () => kernel.close() };
+});
+
 /** A kernel for CLI work: logs to stderr at LOG_LEVEL (default warn). */
 function kernelForCli(): Kernel {
   const config = loadConfig({ LOG_LEVEL: "warn", ...process.env });
@@ -195,7 +203,7 @@ function kernelForCli(): Kernel {
 
 /** Every command: the kernel's and the plugins'. */
 export function allCommands(): CliCommand[] {
-  const own = [serveCommand, dbCommand, openapiCommand];
+  const own = [serveCommand, dbCommand, openapiCommand, tokensCommand];
   const fromPlugins = ALL_PLUGINS.flatMap((p) => p.commands ?? []);
   return [...own, ...fromPlugins];
 }

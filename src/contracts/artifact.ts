@@ -131,6 +131,11 @@ export const MigrationHistoryEntrySchema = z
     changes: z.array(z.string()),
     checksum_before: Sha256Schema,
     checksum_after: Sha256Schema,
+    applied_by: z
+      .string()
+      .min(1)
+      .optional()
+      .openapi({ description: "The principal that ran the migration (an API caller or a `cli:` operator)." }),
   })
   .strict()
   .openapi("MigrationHistoryEntry");

@@ -10,6 +10,8 @@ const PROBLEM_MEDIA_TYPE = "application/problem+json";
 
 const WHY: Record<number, string> = {
   400: "Malformed request: invalid JSON, a field or parameter that fails validation.",
+  401: "No credential, or one that is malformed, unknown, expired or revoked (RMOS_AUTH=on); WWW-Authenticate: Bearer says which.",
+  403: "The credential is valid but holds none of the operation's roles (x-rmos-roles), or a review rule refuses it.",
   404: "No such resource.",
   405: "The method is not allowed on this resource.",
   409: "Conflict with the current state.",

@@ -4,15 +4,16 @@
  * Every variable of SPEC "Configuration" is parsed by one zod schema; a bad value
  * stops the start with a message that names the variable and says what it must be.
  * Plugins read their own variables through `PluginContext.readConfig`, with the same
- * error form.
+ * error form. The authentication settings (`RMOS_AUTH`, the OIDC variables) are read
+ * by src/kernel/auth/auth_config.ts against the parsed `HOST`: secure by default.
  */
 import path from "node:path";
 import { z } from "@hono/zod-openapi";
+import { type AuthConfig, loadAuthConfig } from "./auth/auth_config.js";
 
-/** Raised for a configuration value that cannot be used. */
-export class ConfigError extends Error {
-  override readonly name = "ConfigError";
-}
+import { ConfigError } from "./config_error.js";
+
+export { ConfigError };
 
 const MiB = 1024 * 1024;
 
@@ -178,6 +179,8 @@ export interface AppConfig {
   readonly pgPoolMax: number;
   /** Limits against hostile and slow clients, full disks and long load (see the block at the end). */
   readonly limits: HttpLimits;
+  /** Authentication: on or off (secure default from HOST), the identity provider, warnings to log at start. */
+  readonly auth: AuthConfig;
   /** The raw environment, for plugins' own variables. */
   readonly env: Readonly<Record<string, string | undefined>>;
 }
@@ -215,6 +218,7 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>> = p
     cacheBytes: c.RMOS_CACHE_BYTES,
     pgPoolMax: c.RMOS_PG_POOL_MAX,
     limits: limitsFrom(c),
+    auth: loadAuthConfig(env, c.HOST),
     env,
   };
 }

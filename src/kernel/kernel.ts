@@ -9,6 +9,12 @@
  * configured backend, and calls each plugin's `start` in load order; `close()` calls
  * `close` in reverse order and closes the database. Services live in a plain map from
  * token to value (see docs/design.md): plugins never see it.
+ *
+ * Authentication (src/kernel/auth, docs/auth.md) is the kernel's own: the token store
+ * is bound under TOKEN_STORE with its migrations run by the same runner, the
+ * authentication middleware runs right after the request context and before every
+ * route guard (so rate limits count per principal), and every route's roles are
+ * enforced by the route collector.
  */
 import fs from "node:fs";
 import path from "node:path";
@@ -16,6 +22,12 @@ import { OpenAPIHono } from "@hono/zod-openapi";
 import type { z } from "@hono/zod-openapi";
 import { ProblemError } from "../contracts/problem.js";
 import { DATABASE, type Database } from "../contracts/ports/database.js";
+import { TOKEN_STORE, type TokenStore } from "../contracts/ports/token_store.js";
+import { type AuthSetupOptions, createAuthMiddleware } from "./auth/auth_setup.js";
+import type { AuthEnv } from "./auth/authenticate.js";
+import { JwksError } from "./auth/jwks_source.js";
+import { BEARER_SCHEME_NAME, bearerSecurityScheme } from "./auth/openapi_security.js";
+import { tokenMigrationsFor, tokenStoreFor } from "./auth/token_storage.js";
 import type { Token } from "../contracts/token.js";
 import { ConfigError, describeIssues, type AppConfig } from "./config.js";
 import { databaseFor, type KernelDatabase } from "./db/database_for.js";
@@ -28,6 +40,7 @@ import {
   type MigrationStatus,
 } from "./db/migrations.js";
 import { KERNEL_MIGRATIONS, migratePostgres } from "./db/postgres/migrator.js";
+import type { MiddlewareHandler } from "hono";
 import { createRouteGuards } from "./http/route_guards.js";
 import type { Logger } from "./logger.js";
 import { createMetrics, type HttpMetrics } from "./metrics.js";
@@ -60,6 +73,8 @@ export interface KernelOptions {
   readonly logger: Logger;
   /** Collect process metrics (CPU, memory, GC) too; on for `rmos serve`. */
   readonly processMetrics?: boolean;
+  /** Tuning of authentication (remote key set timings, the clock), for tests. */
+  readonly auth?: AuthSetupOptions;
 }
 
 export interface StartOptions {
@@ -79,6 +94,9 @@ export class Kernel implements BootedKernel {
   readonly #services = new Map<Token<unknown>, unknown>();
   readonly #instances = new Map<string, PluginInstance>();
   readonly #routes: RouteCollector;
+  readonly #tokenStore: TokenStore;
+  readonly #authOptions: AuthSetupOptions;
+  #authenticate: MiddlewareHandler<AuthEnv> | undefined;
   #initialised = false;
   #migrations: Migration[] | undefined;
   #started: Plugin[] = [];
@@ -90,13 +108,19 @@ export class Kernel implements BootedKernel {
     this.#database = databaseFor(options.config);
     this.database = this.#database;
     this.#services.set(DATABASE, this.#database);
-    this.plugins = orderPlugins(options.plugins, options.config.plugins, new Set([DATABASE]));
+    this.#tokenStore = tokenStoreFor(this.#database);
+    this.#services.set(TOKEN_STORE, this.#tokenStore);
+    this.#authOptions = options.auth ?? {};
+    this.plugins = orderPlugins(options.plugins, options.config.plugins, new Set([DATABASE, TOKEN_STORE]));
     this.app = new OpenAPIHono<KernelEnv>({ defaultHook: validationHook as never });
+    this.app.openAPIRegistry.registerComponent("securitySchemes", BEARER_SCHEME_NAME, bearerSecurityScheme);
     this.#routes = new RouteCollector(API_BASE, options.config.maxBodyBytes, createRouteGuards(options.config.limits));
 
     for (const plugin of this.plugins) this.#instances.set(plugin.name, this.#init(plugin));
     this.#initialised = true;
     this.app.use("*", requestContext(this.logger, this.metrics));
+    // Authentication before any route guard: the rate limit keys by the principal it sets.
+    this.app.use("*", (c, next) => this.#authMiddleware()(c as never, next));
     mountServiceRoutes(this.app, {
       readiness: () => this.readiness(),
       metricsText: async () => ({
@@ -128,6 +152,22 @@ export class Kernel implements BootedKernel {
       return problemResponse(c, new ProblemError(404, `no route for ${c.req.method} ${c.req.path}`).toProblem());
     });
     this.app.onError(handleError);
+  }
+
+  /**
+   * The authentication middleware, built on first use (a JWKS file is read then; `start`
+   * builds it first so that a bad key file stops the start).
+   */
+  #authMiddleware(): MiddlewareHandler<AuthEnv> {
+    if (!this.#authenticate) {
+      try {
+        this.#authenticate = createAuthMiddleware(this.config.auth, this.#tokenStore, this.#authOptions);
+      } catch (error) {
+        if (error instanceof JwksError) throw new ConfigError(error.message);
+        throw error;
+      }
+    }
+    return this.#authenticate;
   }
 
   /** Resolves `plugin`'s dependencies, runs its `init` and binds what it provides. */
@@ -226,7 +266,11 @@ export class Kernel implements BootedKernel {
         if (!dir) throw new ConfigError(`plugin "${p.name}" has no SQL migrations for a ${kind} database`);
         return { plugin: p.name, dir };
       });
-    this.#migrations ??= loadMigrations(kind === "postgres" ? [KERNEL_MIGRATIONS, ...plugins] : plugins);
+    this.#migrations ??= loadMigrations([
+      ...(kind === "postgres" ? [KERNEL_MIGRATIONS] : []),
+      ...tokenMigrationsFor(kind),
+      ...plugins,
+    ]);
     return this.#migrations;
   }
 
@@ -261,6 +305,8 @@ export class Kernel implements BootedKernel {
 
   /** Opens the database, applies or checks migrations, and starts every plugin. */
   async start(options: StartOptions = {}): Promise<void> {
+    this.#authMiddleware();
+    for (const warning of this.config.auth.warnings) this.logger.warn({ auth: this.config.auth.mode }, warning);
     await this.openDatabase();
     // Read-only first: with nothing pending, a service running as an app role that may
     // not create tables starts without touching the schema, whatever RMOS_AUTO_MIGRATE.

@@ -13,6 +13,7 @@ import { jsonContent, problemResponses } from "../contracts/http.js";
 import { ALL_PLUGINS } from "../plugins/index.js";
 import { startTestKernel, type TestKernel } from "../testing/test_kernel.js";
 import { createKernel } from "./kernel.js";
+import { operationRoles, ROLES_FOR } from "./plugin_api/auth.js";
 import { loadConfig } from "./config.js";
 import { createLogger } from "./logger.js";
 import { token } from "../contracts/token.js";
@@ -33,6 +34,7 @@ function thingsRoutes(r: RouteRegistrar): void {
       method: "get",
       path: "/things/{id}",
       operationId: "getThing",
+      ...operationRoles(ROLES_FOR.read),
       tags: ["things"],
       request: { params: z.object({ id: z.string().regex(/^t_\d+$/) }) },
       responses: { 200: jsonContent(z.object({ id: z.string() }), "a thing"), ...problemResponses(400) },
@@ -44,6 +46,7 @@ function thingsRoutes(r: RouteRegistrar): void {
       method: "post",
       path: "/things",
       operationId: "createThing",
+      ...operationRoles(ROLES_FOR.write),
       tags: ["things"],
       request: {
         body: {
@@ -60,6 +63,7 @@ function thingsRoutes(r: RouteRegistrar): void {
       method: "get",
       path: "/boom",
       operationId: "boom",
+      ...operationRoles(ROLES_FOR.read),
       tags: ["things"],
       responses: { 200: { description: "never" } },
     }),
@@ -78,6 +82,7 @@ const special: Plugin = definePlugin({
           method: "get",
           path: "/things/special",
           operationId: "getSpecialThing",
+          ...operationRoles(ROLES_FOR.read),
           tags: ["special"],
           responses: { 200: jsonContent(z.object({ special: z.boolean() }), "special") },
         }),
@@ -221,6 +226,7 @@ describe("kernel HTTP behaviour", () => {
             method: "get",
             path: "/late",
             operationId: "late",
+            ...operationRoles(ROLES_FOR.read),
             tags: ["things"],
             responses: { 200: { description: "x" } },
           }),
@@ -259,6 +265,7 @@ describe("kernel refusals at build time", () => {
                 method: "get",
                 path: `/${name}`,
                 operationId: "same",
+                ...operationRoles(ROLES_FOR.read),
                 tags: [name],
                 responses: { 200: { description: "x" } },
               }),
@@ -268,6 +275,43 @@ describe("kernel refusals at build time", () => {
         }),
       });
     assert.throws(() => build([mk("one"), mk("two")]), /plugin "two": operationId same is already used by "one"/);
+  });
+  test("a route that declares no roles is refused, naming the plugin and operation", () => {
+    const forgetful = (extra: Record<string, unknown>) =>
+      definePlugin({
+        name: "forgetful",
+        init: () => ({
+          routes(r) {
+            r.openapi(
+              createRoute({
+                method: "post",
+                path: "/open",
+                operationId: "openDoor",
+                tags: ["forgetful"],
+                ...extra,
+                responses: { 200: { description: "x" } },
+              }),
+              (c) => c.body(null, 200),
+            );
+          },
+        }),
+      });
+    assert.throws(() => build([forgetful({})]), /plugin "forgetful": operation openDoor declares no roles/);
+    assert.throws(
+      () => build([forgetful({ "x-rmos-roles": [] })]),
+      /plugin "forgetful": operation openDoor: x-rmos-roles must be a non-empty list of roles/,
+    );
+    assert.throws(
+      () => build([forgetful({ "x-rmos-roles": ["root"] })]),
+      /plugin "forgetful": operation openDoor: x-rmos-roles must be a non-empty list of roles/,
+    );
+    assert.throws(
+      () => build([forgetful({ security: [], "x-rmos-roles": ["writer"] })]),
+      /operation openDoor is marked public \(security: \[\]\): only the kernel's probes are public/,
+    );
+    assert.throws(() => build([forgetful({ security: [] })]), /is marked public/);
+    // Declaring security without roles is not enough either: the roles are what is enforced.
+    assert.throws(() => build([forgetful({ security: [{ bearerAuth: [] }] })]), /declares no roles/);
   });
   test("a plugin whose init throws is named", () => {
     const broken = definePlugin({

@@ -3,6 +3,8 @@
  * route pattern and status, and a counter of error answers. Each kernel owns its
  * registry (never prom-client's global one), so that tests and several kernels in one
  * process do not mix their numbers. Plugins add their own metrics to the same registry.
+ * Refused credentials (401) and missing roles (403) are counted by route pattern too —
+ * never by anything the client sent, so no credential can reach a label.
  */
 import { Counter, Histogram, Registry, collectDefaultMetrics } from "prom-client";
 
@@ -10,6 +12,8 @@ export interface HttpMetrics {
   readonly registry: Registry;
   readonly duration: Histogram<"method" | "route" | "status">;
   readonly errors: Counter<"method" | "route" | "status">;
+  /** 401 and 403 answers, by method, route pattern and status. */
+  readonly authRefusals: Counter<"method" | "route" | "status">;
 }
 
 /** A registry with the HTTP metrics (and the process defaults when `withDefaults`). */
@@ -29,5 +33,11 @@ export function createMetrics(withDefaults: boolean): HttpMetrics {
     labelNames: ["method", "route", "status"] as const,
     registers: [registry],
   });
-  return { registry, duration, errors };
+  const authRefusals = new Counter({
+    name: "http_auth_refusals_total",
+    help: "Requests refused by authentication (401) or authorization (403), by route pattern and status",
+    labelNames: ["method", "route", "status"] as const,
+    registers: [registry],
+  });
+  return { registry, duration, errors, authRefusals };
 }

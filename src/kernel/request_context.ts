@@ -4,7 +4,9 @@
  * `X-Request-Id` is taken from the request when it is sane (1–128 characters of
  * `[A-Za-z0-9._:-]`), else generated; it is set on every response and every log line
  * of the request. Duration is observed under the matched route pattern (not the raw
- * path, so that ids do not explode the label set).
+ * path, so that ids do not explode the label set). The request line names the principal
+ * authentication set (its id only — never a credential); 401 and 403 answers are
+ * counted per route as well.
  */
 import { randomUUID } from "node:crypto";
 import type { MiddlewareHandler } from "hono";
@@ -38,7 +40,12 @@ export function requestContext(logger: Logger, metrics: HttpMetrics): Middleware
       const labels = { method: c.req.method, route: routeLabel(c), status: String(status) };
       metrics.duration.observe(labels, seconds);
       if (status >= 400) metrics.errors.inc(labels);
-      log.info({ method: c.req.method, path: c.req.path, route: labels.route, status, ms: seconds * 1000 }, "request");
+      if (status === 401 || status === 403) metrics.authRefusals.inc(labels);
+      const principal = c.get("principal")?.id;
+      log.info(
+        { method: c.req.method, path: c.req.path, route: labels.route, status, ms: seconds * 1000, principal },
+        "request",
+      );
     }
   };
 }

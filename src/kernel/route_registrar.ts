@@ -8,9 +8,21 @@
  * segments before parameters — so that `/runs/diff` is not taken for a run id whatever
  * the plugin order. Once mounted, the registrar is sealed: a route added after start
  * is refused with the plugin's name.
+ *
+ * Every route declares who may call it where it is defined: its roles
+ * (`...operationRoles(ROLES_FOR.write)`, which puts `security` and `x-rmos-roles` into
+ * the OpenAPI operation). A route without roles — or with an empty or unknown role
+ * list, or marked public (`security: []`: only the kernel's own probes are public) — is
+ * refused at registration, so a new plugin's route cannot forget; the declared roles
+ * are enforced by `requireRoles` placed after the request-target and rate limits and
+ * before the body is read or validated.
  */
 import type { RouteConfig } from "@hono/zod-openapi";
+import type { MiddlewareHandler } from "hono";
 import { bodyLimit } from "hono/body-limit";
+import { ROLES_EXTENSION } from "./auth/openapi_security.js";
+import { requireRoles } from "./auth/require_roles.js";
+import { isRole, type Role } from "./auth/roles.js";
 import { problemResponses } from "../contracts/http.js";
 import { ProblemError } from "../contracts/problem.js";
 import type { RouteGuards } from "./http/route_guards.js";
@@ -21,6 +33,32 @@ interface CollectedRoute {
   readonly plugin: string;
   readonly route: RouteConfig;
   readonly handler: unknown;
+  /** The roles any one of which allows the call. */
+  readonly roles: readonly Role[];
+}
+
+/**
+ * The roles `route` declares; throws PluginLoadError, naming the plugin and operation,
+ * when it declares none, a bad list, or marks itself public.
+ */
+export function declaredRoles(plugin: string, route: RouteConfig): Role[] {
+  const name = `plugin "${plugin}": operation ${route.operationId ?? `${route.method} ${route.path}`}`;
+  const roles = (route as unknown as Record<string, unknown>)[ROLES_EXTENSION];
+  const security = route.security;
+  if (Array.isArray(security) && security.length === 0) {
+    throw new PluginLoadError(
+      `${name} is marked public (security: []): only the kernel's probes are public; declare its roles (ROLES_FOR.read for a read)`,
+    );
+  }
+  if (roles === undefined) {
+    throw new PluginLoadError(
+      `${name} declares no roles: spread operationRoles(ROLES_FOR.read | write | review | admin) into createRoute`,
+    );
+  }
+  if (!Array.isArray(roles) || roles.length === 0 || !roles.every(isRole)) {
+    throw new PluginLoadError(`${name}: ${ROLES_EXTENSION} must be a non-empty list of roles`);
+  }
+  return [...roles];
 }
 
 function hasJsonBody(route: RouteConfig): boolean {
@@ -70,8 +108,9 @@ export class RouteCollector {
         }
         const owner = this.#operationIds.get(id);
         if (owner) throw new PluginLoadError(`plugin "${plugin}": operationId ${id} is already used by "${owner}"`);
+        const roles = declaredRoles(plugin, route);
         this.#operationIds.set(id, plugin);
-        this.#routes.push({ plugin, route, handler });
+        this.#routes.push({ plugin, route, handler, roles });
       },
     };
   }
@@ -80,9 +119,14 @@ export class RouteCollector {
   mount(app: KernelApp): void {
     this.#sealed = true;
     const ordered = [...this.#routes].sort((x, y) => compareRoutePaths(x.route.path, y.route.path));
-    for (const { route, handler } of ordered) {
+    for (const { route, handler, roles } of ordered) {
       const json = hasJsonBody(route);
-      const extra = problemResponses(...(json ? [413, 415, 500] : [500]), ...(this.guards?.statuses(route) ?? []));
+      const extra = problemResponses(
+        401,
+        403,
+        ...(json ? [413, 415, 500] : [500]),
+        ...(this.guards?.statuses(route) ?? []),
+      );
       const limit = bodyLimit({
         maxSize: this.maxBodyBytes,
         onError: () => {
@@ -91,7 +135,10 @@ export class RouteCollector {
           });
         },
       });
-      const guarded = this.guards ? this.guards.chain(route, json ? limit : undefined) : json ? [limit] : [];
+      const authorize = [requireRoles(roles) as unknown as MiddlewareHandler];
+      const guarded = this.guards
+        ? this.guards.chain(route, json ? limit : undefined, authorize)
+        : [...authorize, ...(json ? [limit] : [])];
       const middleware = [...guarded, ...(route.middleware ? [route.middleware].flat() : [])];
       const full: RouteConfig = {
         ...route,

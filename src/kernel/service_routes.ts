@@ -2,10 +2,15 @@
  * The kernel's own routes: `/healthz` (alive), `/readyz` (storage writable and not
  * full, database reachable, migrations applied), `/metrics` (Prometheus text), `/openapi.json` and
  * `/docs` (a self-contained HTML reference of the API, so that it works offline —
- * workshops are not always online).
+ * workshops are not always online). `/healthz`, `/readyz`, `/openapi.json` and `/docs`
+ * are public (they need no credential even with RMOS_AUTH=on); `/metrics` is a read
+ * like any other, open to every role.
  */
 import { createRoute, z } from "@hono/zod-openapi";
 import { jsonContent, problemResponses } from "../contracts/http.js";
+import { operationRoles, PUBLIC_OPERATION } from "./auth/openapi_security.js";
+import { requireRoles } from "./auth/require_roles.js";
+import { ROLES_FOR } from "./auth/roles.js";
 import { renderDocsPage } from "./docs_page.js";
 import { storageSpaceCheck } from "./fs/storage_full.js";
 import type { KernelApp } from "./plugin_api/routes.js";
@@ -32,6 +37,7 @@ export function mountServiceRoutes(app: KernelApp, deps: ServiceDeps): void {
     createRoute({
       method: "get",
       path: "/healthz",
+      ...PUBLIC_OPERATION,
       operationId: "getHealth",
       tags: ["service"],
       summary: "Liveness: the process answers",
@@ -47,6 +53,7 @@ export function mountServiceRoutes(app: KernelApp, deps: ServiceDeps): void {
     createRoute({
       method: "get",
       path: "/readyz",
+      ...PUBLIC_OPERATION,
       operationId: "getReadiness",
       tags: ["service"],
       summary: "Readiness: storage writable, database reachable, migrations applied",
@@ -69,6 +76,8 @@ export function mountServiceRoutes(app: KernelApp, deps: ServiceDeps): void {
     createRoute({
       method: "get",
       path: "/metrics",
+      ...operationRoles(ROLES_FOR.read),
+      middleware: [requireRoles(ROLES_FOR.read)] as const,
       operationId: "getMetrics",
       tags: ["service"],
       summary: "Prometheus metrics",
@@ -76,7 +85,7 @@ export function mountServiceRoutes(app: KernelApp, deps: ServiceDeps): void {
         "Prometheus text exposition: the request latency histogram per route, error counts, the counters each plugin adds (attachment uploads, advisories created, approved and rejected, …) and the process's own metrics.",
       responses: {
         200: { description: "Prometheus text exposition", content: { "text/plain": { schema: z.string() } } },
-        ...problemResponses(500),
+        ...problemResponses(401, 403, 500),
       },
     }),
     async (c) => {

@@ -345,8 +345,25 @@ describe("GET /runs/diff", () => {
     assert.ok(operation);
     assert.equal(operation.operationId, "diffRuns");
     assert.deepEqual(operation.tags, ["diff"]);
-    // 414 and 429 are the kernel's request limits; 503 its cap on costly operations (docs/operations.md, Limits).
-    assert.deepEqual(Object.keys(operation.responses).sort(), ["200", "400", "404", "414", "429", "500", "503"]);
+    // 414 and 429 are the kernel's request limits; 503 its cap on costly operations (docs/operations.md, Limits);
+    // 401 and 403 its authentication and role check (docs/auth.md).
+    assert.deepEqual(Object.keys(operation.responses).sort(), [
+      "200",
+      "400",
+      "401",
+      "403",
+      "404",
+      "414",
+      "429",
+      "500",
+      "503",
+    ]);
+    assert.deepEqual((operation as Record<string, unknown>)["x-rmos-roles"], [
+      "auditor",
+      "writer",
+      "reviewer",
+      "admin",
+    ]);
     assert.deepEqual(
       operation.parameters.map((p) => [p.name, p.in, p.required]),
       [

@@ -134,6 +134,7 @@ describe("POST /workflow-sessions", () => {
         version: 1,
         created_at_utc: "",
         updated_at_utc: "",
+        created_by: "anonymous",
       },
     );
     assert.match(s.created_at_utc, /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$/);
@@ -269,6 +270,7 @@ describe("POST /workflow-sessions/{id}/events: the state machine", () => {
             note: `try ${event}`,
             at: moved.updated_at_utc,
             version: moved.version,
+            created_by: "anonymous",
           });
         } else {
           const p = await problem(res, 409);
@@ -492,10 +494,13 @@ describe("service integration", () => {
       "postWorkflowSessionEvent",
     ]);
     const post = doc.paths["/api/rmos/workflow-sessions/{session_id}/events"]?.post;
-    // 414, 429 and 507 are the kernel's request limits and full-storage answer (docs/operations.md, Limits).
+    // 414, 429 and 507 are the kernel's request limits and full-storage answer (docs/operations.md, Limits);
+    // 401 and 403 its authentication and role check (docs/auth.md).
     assert.deepEqual(Object.keys(post?.responses ?? {}).sort(), [
       "200",
       "400",
+      "401",
+      "403",
       "404",
       "409",
       "412",

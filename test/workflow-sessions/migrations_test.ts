@@ -71,7 +71,7 @@ describe("workflow-sessions migrations in the kernel", () => {
     const rows = migrationRows(dataDir);
     assert.deepEqual(
       (rows as Array<{ plugin: string; id: string }>).filter((r) => r.plugin === "workflow-sessions").map((r) => r.id),
-      ["0001_init_workflow_sessions", "0002_add_indexes"],
+      ["0001_init_workflow_sessions", "0002_add_indexes", "0003_created_by"],
     );
 
     const second = await startTestKernel({ dataDir, plugins: [runs, workflowSessionsPlugin] });

@@ -634,6 +634,8 @@ export interface components {
             changes: string[];
             checksum_before: components["schemas"]["Sha256"];
             checksum_after: components["schemas"]["Sha256"];
+            /** @description The principal that ran the migration (an API caller or a `cli:` operator). */
+            applied_by?: string;
         };
         CreateRunRequest: {
             mode: string;
@@ -743,6 +745,8 @@ export interface components {
             version: number;
             created_at_utc: components["schemas"]["UtcTimestamp"];
             updated_at_utc: components["schemas"]["UtcTimestamp"];
+            /** @description The principal that created the session (`anonymous` when authentication is off). */
+            created_by: string;
         };
         /** @example wfs_01JD0Q3ZK9N8M6T5R4P3Q2W1X0 */
         SessionId: string;
@@ -926,7 +930,8 @@ export interface components {
         };
         ReviewRequest: {
             decision: components["schemas"]["ReviewDecision"];
-            reviewer_id: string;
+            /** @description Optional: the reviewer is the principal of the credential; when given it must equal it (else 403). With RMOS_AUTH=off it is required and recorded as given. */
+            reviewer_id?: string;
             note?: string;
         };
         AdvisoryLink: {
@@ -977,6 +982,8 @@ export interface components {
             at: components["schemas"]["UtcTimestamp"];
             /** @description The session's version after this event. */
             version: number;
+            /** @description The principal that posted the event (`anonymous` when authentication is off). */
+            created_by: string;
         };
         AttachmentVerifyReport: {
             ok: boolean;
@@ -1083,6 +1090,24 @@ export interface operations {
                     "text/plain": string;
                 };
             };
+            /** @description No credential, or one that is malformed, unknown, expired or revoked (RMOS_AUTH=on); WWW-Authenticate: Bearer says which. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The credential is valid but holds none of the operation's roles (x-rmos-roles), or a review rule refuses it. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
             /** @description Unexpected server error (logged with the request id). */
             500: {
                 headers: {
@@ -1126,6 +1151,24 @@ export interface operations {
             };
             /** @description Malformed request: invalid JSON, a field or parameter that fails validation. */
             400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No credential, or one that is malformed, unknown, expired or revoked (RMOS_AUTH=on); WWW-Authenticate: Bearer says which. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The credential is valid but holds none of the operation's roles (x-rmos-roles), or a review rule refuses it. */
+            403: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -1200,6 +1243,24 @@ export interface operations {
             };
             /** @description Malformed request: invalid JSON, a field or parameter that fails validation. */
             400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No credential, or one that is malformed, unknown, expired or revoked (RMOS_AUTH=on); WWW-Authenticate: Bearer says which. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The credential is valid but holds none of the operation's roles (x-rmos-roles), or a review rule refuses it. */
+            403: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -1328,6 +1389,24 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description No credential, or one that is malformed, unknown, expired or revoked (RMOS_AUTH=on); WWW-Authenticate: Bearer says which. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The credential is valid but holds none of the operation's roles (x-rmos-roles), or a review rule refuses it. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
             /** @description The body is larger than the configured limit. */
             413: {
                 headers: {
@@ -1410,6 +1489,24 @@ export interface operations {
             };
             /** @description Malformed request: invalid JSON, a field or parameter that fails validation. */
             400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No credential, or one that is malformed, unknown, expired or revoked (RMOS_AUTH=on); WWW-Authenticate: Bearer says which. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The credential is valid but holds none of the operation's roles (x-rmos-roles), or a review rule refuses it. */
+            403: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -1524,6 +1621,24 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description No credential, or one that is malformed, unknown, expired or revoked (RMOS_AUTH=on); WWW-Authenticate: Bearer says which. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The credential is valid but holds none of the operation's roles (x-rmos-roles), or a review rule refuses it. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
             /** @description URI Too Long */
             414: {
                 headers: {
@@ -1581,6 +1696,24 @@ export interface operations {
             };
             /** @description Malformed request: invalid JSON, a field or parameter that fails validation. */
             400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No credential, or one that is malformed, unknown, expired or revoked (RMOS_AUTH=on); WWW-Authenticate: Bearer says which. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The credential is valid but holds none of the operation's roles (x-rmos-roles), or a review rule refuses it. */
+            403: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -1685,6 +1818,24 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description No credential, or one that is malformed, unknown, expired or revoked (RMOS_AUTH=on); WWW-Authenticate: Bearer says which. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The credential is valid but holds none of the operation's roles (x-rmos-roles), or a review rule refuses it. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
             /** @description No such resource. */
             404: {
                 headers: {
@@ -1759,6 +1910,24 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description No credential, or one that is malformed, unknown, expired or revoked (RMOS_AUTH=on); WWW-Authenticate: Bearer says which. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The credential is valid but holds none of the operation's roles (x-rmos-roles), or a review rule refuses it. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
             /** @description URI Too Long */
             414: {
                 headers: {
@@ -1812,6 +1981,24 @@ export interface operations {
             };
             /** @description Malformed request: invalid JSON, a field or parameter that fails validation. */
             400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No credential, or one that is malformed, unknown, expired or revoked (RMOS_AUTH=on); WWW-Authenticate: Bearer says which. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The credential is valid but holds none of the operation's roles (x-rmos-roles), or a review rule refuses it. */
+            403: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -1948,6 +2135,24 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description No credential, or one that is malformed, unknown, expired or revoked (RMOS_AUTH=on); WWW-Authenticate: Bearer says which. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The credential is valid but holds none of the operation's roles (x-rmos-roles), or a review rule refuses it. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
             /** @description No such resource. */
             404: {
                 headers: {
@@ -2026,6 +2231,24 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description No credential, or one that is malformed, unknown, expired or revoked (RMOS_AUTH=on); WWW-Authenticate: Bearer says which. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The credential is valid but holds none of the operation's roles (x-rmos-roles), or a review rule refuses it. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
             /** @description No such resource. */
             404: {
                 headers: {
@@ -2077,6 +2300,24 @@ export interface operations {
         responses: {
             /** @description Malformed request: invalid JSON, a field or parameter that fails validation. */
             400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No credential, or one that is malformed, unknown, expired or revoked (RMOS_AUTH=on); WWW-Authenticate: Bearer says which. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The credential is valid but holds none of the operation's roles (x-rmos-roles), or a review rule refuses it. */
+            403: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -2151,6 +2392,24 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description No credential, or one that is malformed, unknown, expired or revoked (RMOS_AUTH=on); WWW-Authenticate: Bearer says which. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The credential is valid but holds none of the operation's roles (x-rmos-roles), or a review rule refuses it. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
             /** @description The method is not allowed on this resource. */
             405: {
                 headers: {
@@ -2211,6 +2470,24 @@ export interface operations {
         responses: {
             /** @description Malformed request: invalid JSON, a field or parameter that fails validation. */
             400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No credential, or one that is malformed, unknown, expired or revoked (RMOS_AUTH=on); WWW-Authenticate: Bearer says which. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The credential is valid but holds none of the operation's roles (x-rmos-roles), or a review rule refuses it. */
+            403: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -2287,6 +2564,24 @@ export interface operations {
             };
             /** @description Malformed request: invalid JSON, a field or parameter that fails validation. */
             400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No credential, or one that is malformed, unknown, expired or revoked (RMOS_AUTH=on); WWW-Authenticate: Bearer says which. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The credential is valid but holds none of the operation's roles (x-rmos-roles), or a review rule refuses it. */
+            403: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -2374,6 +2669,24 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description No credential, or one that is malformed, unknown, expired or revoked (RMOS_AUTH=on); WWW-Authenticate: Bearer says which. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The credential is valid but holds none of the operation's roles (x-rmos-roles), or a review rule refuses it. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
             /** @description No such resource. */
             404: {
                 headers: {
@@ -2434,6 +2747,24 @@ export interface operations {
             };
             /** @description Malformed request: invalid JSON, a field or parameter that fails validation. */
             400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No credential, or one that is malformed, unknown, expired or revoked (RMOS_AUTH=on); WWW-Authenticate: Bearer says which. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The credential is valid but holds none of the operation's roles (x-rmos-roles), or a review rule refuses it. */
+            403: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -2517,6 +2848,24 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description No credential, or one that is malformed, unknown, expired or revoked (RMOS_AUTH=on); WWW-Authenticate: Bearer says which. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The credential is valid but holds none of the operation's roles (x-rmos-roles), or a review rule refuses it. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
             /** @description No such resource. */
             404: {
                 headers: {
@@ -2581,6 +2930,24 @@ export interface operations {
             };
             /** @description Malformed request: invalid JSON, a field or parameter that fails validation. */
             400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No credential, or one that is malformed, unknown, expired or revoked (RMOS_AUTH=on); WWW-Authenticate: Bearer says which. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The credential is valid but holds none of the operation's roles (x-rmos-roles), or a review rule refuses it. */
+            403: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -2704,6 +3071,24 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description No credential, or one that is malformed, unknown, expired or revoked (RMOS_AUTH=on); WWW-Authenticate: Bearer says which. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The credential is valid but holds none of the operation's roles (x-rmos-roles), or a review rule refuses it. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
             /** @description No such resource. */
             404: {
                 headers: {
@@ -2807,6 +3192,24 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description No credential, or one that is malformed, unknown, expired or revoked (RMOS_AUTH=on); WWW-Authenticate: Bearer says which. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The credential is valid but holds none of the operation's roles (x-rmos-roles), or a review rule refuses it. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
             /** @description No such resource. */
             404: {
                 headers: {
@@ -2867,6 +3270,24 @@ export interface operations {
             };
             /** @description Malformed request: invalid JSON, a field or parameter that fails validation. */
             400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No credential, or one that is malformed, unknown, expired or revoked (RMOS_AUTH=on); WWW-Authenticate: Bearer says which. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The credential is valid but holds none of the operation's roles (x-rmos-roles), or a review rule refuses it. */
+            403: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -2977,6 +3398,24 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description No credential, or one that is malformed, unknown, expired or revoked (RMOS_AUTH=on); WWW-Authenticate: Bearer says which. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The credential is valid but holds none of the operation's roles (x-rmos-roles), or a review rule refuses it. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
             /** @description No such resource. */
             404: {
                 headers: {
@@ -3046,6 +3485,24 @@ export interface operations {
             };
             /** @description Malformed request: invalid JSON, a field or parameter that fails validation. */
             400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No credential, or one that is malformed, unknown, expired or revoked (RMOS_AUTH=on); WWW-Authenticate: Bearer says which. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The credential is valid but holds none of the operation's roles (x-rmos-roles), or a review rule refuses it. */
+            403: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -3174,6 +3631,24 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description No credential, or one that is malformed, unknown, expired or revoked (RMOS_AUTH=on); WWW-Authenticate: Bearer says which. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The credential is valid but holds none of the operation's roles (x-rmos-roles), or a review rule refuses it. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
             /** @description No such resource. */
             404: {
                 headers: {
@@ -3252,6 +3727,24 @@ export interface operations {
             };
             /** @description Malformed request: invalid JSON, a field or parameter that fails validation. */
             400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No credential, or one that is malformed, unknown, expired or revoked (RMOS_AUTH=on); WWW-Authenticate: Bearer says which. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The credential is valid but holds none of the operation's roles (x-rmos-roles), or a review rule refuses it. */
+            403: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -3363,6 +3856,24 @@ export interface operations {
             };
             /** @description Malformed request: invalid JSON, a field or parameter that fails validation. */
             400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No credential, or one that is malformed, unknown, expired or revoked (RMOS_AUTH=on); WWW-Authenticate: Bearer says which. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The credential is valid but holds none of the operation's roles (x-rmos-roles), or a review rule refuses it. */
+            403: {
                 headers: {
                     [name: string]: unknown;
                 };

@@ -1,10 +1,11 @@
 /**
  * The checks of the contract, in report order: the nine SPEC governance invariants,
  * then the other API rules that protect them (consistency, Idempotency-Key,
- * X-Request-Id).
+ * X-Request-Id, authentication and roles).
  */
 import type { Check } from "./check.js";
 import { atomicDurable } from "./checks/atomic_durable.js";
+import { authorization } from "./checks/authorization.js";
 import { badInput } from "./checks/bad_input.js";
 import { consistencyRules } from "./checks/consistency.js";
 import { hashesTrue } from "./checks/hashes_true.js";
@@ -31,4 +32,5 @@ export const CONTRACT_CHECKS: readonly Check[] = [
   consistencyRules,
   idempotencyKey,
   requestId,
+  authorization,
 ];

@@ -11,6 +11,11 @@ export interface ContractTarget {
   readonly name: string;
   /** Sends a request for `path` (absolute path under the service root). */
   fetch(path: string, init?: RequestInit): Promise<Response>;
+  /**
+   * Sends a request without the target's credential (for the authorization check); a
+   * target without it sends no credential through `fetch` either.
+   */
+  fetchAnonymous?(path: string, init?: RequestInit): Promise<Response>;
 }
 
 /** Options of {@link httpTarget}. */
@@ -35,13 +40,15 @@ export function serviceRoot(baseUrl: string): string {
 export function httpTarget(baseUrl: string, options: HttpTargetOptions = {}): ContractTarget {
   const root = serviceRoot(baseUrl);
   const fetchFn = options.fetch ?? ((input: string, init?: RequestInit) => globalThis.fetch(input, init));
+  const send = (path: string, init: RequestInit, token: string | undefined) => {
+    const headers = new Headers(init.headers);
+    if (token && !headers.has("authorization")) headers.set("authorization", `Bearer ${token}`);
+    const signal = init.signal ?? AbortSignal.timeout(options.timeoutMs ?? 60_000);
+    return fetchFn(`${root}${path}`, { ...init, headers, redirect: "manual", signal });
+  };
   return {
     name: root,
-    fetch: (path, init = {}) => {
-      const headers = new Headers(init.headers);
-      if (options.token && !headers.has("authorization")) headers.set("authorization", `Bearer ${options.token}`);
-      const signal = init.signal ?? AbortSignal.timeout(options.timeoutMs ?? 60_000);
-      return fetchFn(`${root}${path}`, { ...init, headers, redirect: "manual", signal });
-    },
+    fetch: (path, init = {}) => send(path, init, options.token),
+    fetchAnonymous: (path, init = {}) => send(path, init, undefined),
   };
 }

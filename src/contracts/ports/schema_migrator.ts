@@ -22,6 +22,8 @@ export interface MigrateOptions {
   readonly runId?: string | undefined;
   /** Called after each run with how many are done of how many. */
   readonly onProgress?: ProgressFn | undefined;
+  /** The principal running the migration, recorded in each history entry as `applied_by`. */
+  readonly operator?: string | undefined;
 }
 
 /** One run that could not be migrated, and why. */

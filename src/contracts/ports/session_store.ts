@@ -47,6 +47,8 @@ export interface WorkflowSession {
   readonly version: number;
   readonly created_at_utc: string;
   readonly updated_at_utc: string;
+  /** The principal that created the session. */
+  readonly created_by: string;
 }
 
 /** One recorded event of a session's history. */
@@ -61,6 +63,8 @@ export interface SessionEventRecord {
   readonly at: string;
   /** The session's version after this event. */
   readonly version: number;
+  /** The principal that posted the event. */
+  readonly created_by: string;
 }
 
 /** A new session, as the service builds it (state DRAFT, version 1). */
@@ -70,6 +74,8 @@ export interface NewSession {
   readonly context: Record<string, unknown>;
   readonly run_ids: readonly string[];
   readonly created_at_utc: string;
+  /** The principal creating it (default `anonymous`). */
+  readonly created_by?: string | undefined;
 }
 
 /** A transition to record: the state it starts from and the one it leads to. */
@@ -81,6 +87,8 @@ export interface SessionTransition {
   readonly run_id?: string | undefined;
   readonly note?: string | undefined;
   readonly at: string;
+  /** The principal posting it (default `anonymous`). */
+  readonly created_by?: string | undefined;
 }
 
 /** What `appendEvent` answers: the changed session, or why nothing changed. */

@@ -77,6 +77,24 @@ export function sessionStoreContract(name: string, factory: () => Promise<Sessio
     );
 
     test(
+      "created_by is kept: the session's creator, each event's author; anonymous when none is named",
+      withStore(async (store) => {
+        const named = await store.create(newSession({ created_by: "token:ci" }));
+        assert.equal(named.created_by, "token:ci");
+        const moved = await store.appendEvent(named.session_id, 1, submit({ created_by: "alice@example.com" }));
+        assert.ok(moved.outcome === "appended");
+        assert.equal(moved.event.created_by, "alice@example.com");
+        assert.equal(moved.session.created_by, "token:ci", "an event does not change who created the session");
+        assert.deepEqual(
+          (await store.events(named.session_id))?.map((e) => e.created_by),
+          ["alice@example.com"],
+        );
+        const unnamed = await store.create(newSession());
+        assert.equal(unnamed.created_by, "anonymous");
+      }),
+    );
+
+    test(
       "a session id is stored once: a second create is refused and changes nothing",
       withStore(async (store) => {
         const fresh = newSession();

@@ -9,7 +9,7 @@
  * `RMOS_AUTH=off` on such an address is allowed and yields a warning for every start.
  * A JWKS URL must be https (plain http only to a loopback host).
  */
-import { ConfigError } from "../config.js";
+import { ConfigError } from "../config_error.js";
 import { ASYMMETRIC_ALGORITHMS } from "./jwt_verifier.js";
 import { isLoopbackHost } from "./loopback.js";
 

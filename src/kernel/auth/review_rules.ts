@@ -5,15 +5,36 @@
  * principal's id (else 403). Four eyes: a principal may not review an advisory asset
  * it created, nor one linked to a run it created (403). With RMOS_AUTH=off there is no
  * identity to hold anyone to — every caller is `anonymous` — so the body's
- * `reviewer_id` is recorded as given (as before authentication existed) and four eyes
- * cannot be enforced; both rules apply to every authenticated principal.
+ * `reviewer_id` is recorded as given and required (as before authentication existed:
+ * 400 without it) and four eyes cannot be enforced; both rules apply to every
+ * authenticated principal.
  */
 import { ProblemError } from "../../contracts/problem.js";
 import type { Principal } from "./principal.js";
 
 /** The reviewer to record for a review by `principal` whose body named `reviewerId`. */
 export function reviewerFor(principal: Principal, reviewerId: string | undefined): string {
-  if (principal.via === "anonymous") return reviewerId ?? principal.id;
+  if (principal.via === "anonymous") {
+    if (reviewerId === undefined) {
+      throw new ProblemError(
+        400,
+        "the request does not validate: /reviewer_id: is required while authentication is off (RMOS_AUTH=off): there is no credential to take the reviewer from",
+        {
+          slug: "validation",
+          title: "Validation failed",
+          errors: [
+            {
+              location: "body",
+              pointer: "/reviewer_id",
+              message: "is required while RMOS_AUTH=off",
+              code: "invalid_type",
+            },
+          ],
+        },
+      );
+    }
+    return reviewerId;
+  }
   if (reviewerId !== undefined && reviewerId !== principal.id) {
     throw new ProblemError(403, "reviewer_id must be left out or equal the principal of the credential", {
       slug: "reviewer-mismatch",

@@ -30,6 +30,11 @@ test("four eyes: not the asset's creator, not the creator of a linked run", () =
 
 test("with RMOS_AUTH=off (anonymous) the body's reviewer_id is recorded and four eyes cannot apply", () => {
   assert.equal(reviewerFor(ANONYMOUS, "carol"), "carol");
-  assert.equal(reviewerFor(ANONYMOUS, undefined), "anonymous");
+  // Without a credential the body is the only source: leaving reviewer_id out is a 400, as before auth existed.
+  assert.throws(
+    () => reviewerFor(ANONYMOUS, undefined),
+    (e: unknown) =>
+      e instanceof ProblemError && e.status === 400 && e.toProblem().type === "urn:rmos:problem:validation",
+  );
   assertFourEyes(ANONYMOUS, { assetCreatedBy: "anonymous", linkedRunsCreatedBy: ["anonymous"] });
 });

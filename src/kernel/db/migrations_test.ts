@@ -365,7 +365,8 @@ describe("the kernel: readiness and start", () => {
       let r = await readyz(first);
       assert.equal(r.status, 503);
       assert.deepEqual(r.migrations.ok, false);
-      assert.match(r.migrations.detail, /1 pending/);
+      // The plugin's migration and the kernel's own (the token store's).
+      assert.match(r.migrations.detail, /2 pending/);
       await first.migrate();
       r = await readyz(first);
       assert.equal(r.status, 200);
@@ -446,11 +447,12 @@ describe("rmos db status | migrate", () => {
       assert.equal(r.code, 1, r.err);
       let report = JSON.parse(r.out) as { applied: unknown[]; pending: string[]; drifted: string[]; missing: string[] };
       assert.deepEqual(report.applied, []);
-      assert.deepEqual(report.pending, ["runs/0001_init_runs_index"]);
+      // The kernel's own token store migration comes first, then the plugin's.
+      assert.deepEqual(report.pending, ["auth/0001_tokens", "runs/0001_init_runs_index"]);
 
       r = await run("db", "migrate", "--json");
       assert.equal(r.code, 0, r.err);
-      assert.deepEqual(JSON.parse(r.out), { applied: ["runs/0001_init_runs_index"] });
+      assert.deepEqual(JSON.parse(r.out), { applied: ["auth/0001_tokens", "runs/0001_init_runs_index"] });
       assert.match(r.err, /applied runs\/0001_init_runs_index/);
 
       r = await run("db", "status", "--json");
@@ -459,7 +461,7 @@ describe("rmos db status | migrate", () => {
       assert.deepEqual(report.pending, []);
       assert.deepEqual(
         (report.applied as Array<{ migration: string }>).map((a) => a.migration),
-        ["runs/0001_init_runs_index"],
+        ["auth/0001_tokens", "runs/0001_init_runs_index"],
       );
 
       r = await run("db", "migrate");

@@ -1,7 +1,8 @@
 /**
  * The guards the route registrar puts in front of every plugin route, in this order:
- * request-target limits (URL length, query parameters), the per-client rate limit —
- * both before the body is read — then, for JSON-body routes, the body-size limit and
+ * request-target limits (URL length, query parameters), the per-client rate limit
+ * (keyed by the principal authentication set), the route's role check — all three
+ * before the body is read — then, for JSON-body routes, the body-size limit and
  * the JSON shape limits, then, for costly routes, the concurrency cap. Also the error
  * statuses these guards add to each route's OpenAPI responses.
  */
@@ -15,8 +16,15 @@ import { rateLimit } from "./rate_limit.js";
 import { requestTargetLimit } from "./request_target.js";
 
 export interface RouteGuards {
-  /** The middleware to run before a route's own; `bodyLimit` is given for JSON-body routes. */
-  chain(route: RouteConfig, bodyLimit: MiddlewareHandler | undefined): MiddlewareHandler[];
+  /**
+   * The middleware to run before a route's own; `bodyLimit` is given for JSON-body
+   * routes, `authorize` (the role check) for routes that are not public.
+   */
+  chain(
+    route: RouteConfig,
+    bodyLimit: MiddlewareHandler | undefined,
+    authorize?: readonly MiddlewareHandler[],
+  ): MiddlewareHandler[];
   /** The problem statuses the guards can answer on `route`. */
   statuses(route: RouteConfig): number[];
 }
@@ -33,10 +41,11 @@ export function createRouteGuards(limits: HttpLimits): RouteGuards {
   });
   const cap = concurrencyCap(new ConcurrencyGate(limits.costlyConcurrency, limits.costlyQueue, limits.costlyQueueMs));
   return {
-    chain(route, bodyLimit) {
+    chain(route, bodyLimit, authorize = []) {
       return [
         target,
         ...(rate ? [rate] : []),
+        ...authorize,
         ...(bodyLimit ? [bodyLimit, shape] : []),
         ...(isCostly(route) ? [cap] : []),
       ];

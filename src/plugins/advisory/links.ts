@@ -18,6 +18,7 @@ import { ProblemError } from "../../contracts/problem.js";
 import { getRunOrProblem } from "../../contracts/run_lookup.js";
 import type { Logger } from "../../kernel/plugin_api/plugin.js";
 import type { AdvisoryAssets } from "./assets.js";
+import type { LinkedRuns } from "./linked_runs.js";
 import { deriveReviewState, type ReviewState } from "./review_state.js";
 import type { AdvisoryReviews } from "./reviews.js";
 import { AdvisoryLinkSchema, type AttachAdvisoryRequest } from "./schemas.js";
@@ -26,6 +27,7 @@ const LINK_NAME = /^advisory_(adv_[0-9A-HJKMNP-TV-Z]{26})$/;
 
 export interface AdvisoryLinksDeps {
   readonly runs: RunStore;
+  readonly linkedRuns: LinkedRuns;
   readonly upcaster: () => ArtifactUpcaster | undefined;
   readonly assets: AdvisoryAssets;
   readonly reviews: AdvisoryReviews;
@@ -92,6 +94,9 @@ export class AdvisoryLinks {
       created_by: principal,
     };
     const bytes = Buffer.from(canonicalize(AdvisoryLinkSchema.parse(link)), "utf8");
+    // The reverse record first, so that a link never exists without it (four eyes).
+    const runCreatedBy = (await this.run(runId)).created_by;
+    await this.deps.linkedRuns.record(asset.asset_id, runId, typeof runCreatedBy === "string" ? runCreatedBy : "");
     const put = await this.deps.runs.putSidecar(runId, advisoryLinkName(asset.asset_id), bytes);
     if (put.created) return { created: true, link };
     const existing = this.#parse(runId, asset.asset_id, put.bytes);

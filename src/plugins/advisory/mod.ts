@@ -20,6 +20,7 @@ import { selectApprovalPolicy } from "./approval_policies.js";
 import { AdvisoryConfigSchema } from "./config.js";
 import { registerAdvisoryRoutes } from "./handlers.js";
 import { advisoryLinkVerifier } from "./link_verifier.js";
+import { LinkedRuns } from "./linked_runs.js";
 import { AdvisoryMetrics } from "./metrics.js";
 import { rulesExplainer } from "./rules_explainer.js";
 import { AdvisoryService } from "./service.js";
@@ -27,9 +28,11 @@ import { advisoryStorage } from "./storage.js";
 
 export const advisoryPlugin = definePlugin({
   name: "advisory",
-  // Files under the data directory on the embedded backend; tables on PostgreSQL.
-  migrations: { sqlite: null, postgres: new URL("./migrations/postgres/", import.meta.url) },
   provides: [ADVISORY_STORE],
+  migrations: {
+    sqlite: new URL("./migrations/sqlite/", import.meta.url),
+    postgres: new URL("./migrations/postgres/", import.meta.url),
+  },
   consumes: {
     db: DATABASE,
     runs: RUN_STORE,
@@ -50,6 +53,7 @@ export const advisoryPlugin = definePlugin({
     const service = new AdvisoryService({
       store,
       runs,
+      linkedRuns: new LinkedRuns(db),
       upcaster,
       provider: explainer,
       policy: approval,

@@ -1,12 +1,18 @@
 /**
  * Reviews of advisory assets: append-only decision events, one decision per asset
  * (a second is a 409 naming the first), and the asset with its derived review state.
+ * The reviewer recorded is the principal (a different `reviewer_id` in the body is a
+ * 403), and four eyes: no principal reviews an asset it created or one linked to a run
+ * it created (403) — both from the kernel's review rules; with authentication off the
+ * body's `reviewer_id` is recorded as given.
  * A stored event that fails its integrity check is a 500, logged.
  */
 import { type AdvisoryStore, CorruptAdvisoryError, type ReviewEvent } from "../../contracts/ports/advisory_store.js";
 import { ProblemError } from "../../contracts/problem.js";
+import { assertFourEyes, type Principal, reviewerFor } from "../../kernel/plugin_api/auth.js";
 import type { Logger } from "../../kernel/plugin_api/plugin.js";
 import { type AdvisoryAssets, type AssetView, assetView } from "./assets.js";
+import type { LinkedRuns } from "./linked_runs.js";
 import type { AdvisoryMetrics } from "./metrics.js";
 import { deriveReviewState } from "./review_state.js";
 import type { ReviewRequest } from "./schemas.js";
@@ -14,6 +20,7 @@ import type { ReviewRequest } from "./schemas.js";
 export interface AdvisoryReviewsDeps {
   readonly store: AdvisoryStore;
   readonly assets: AdvisoryAssets;
+  readonly linkedRuns: LinkedRuns;
   readonly metrics: AdvisoryMetrics;
   readonly logger: Logger;
 }
@@ -28,13 +35,18 @@ export class AdvisoryReviews {
     return assetView(asset, await this.events(assetId));
   }
 
-  /** Records a human decision; 409 when the asset is decided already. */
-  async review(assetId: string, request: ReviewRequest): Promise<AssetView> {
+  /** Records `principal`'s decision; 403 by the review rules, 409 when the asset is decided already. */
+  async review(assetId: string, request: ReviewRequest, principal: Principal): Promise<AssetView> {
+    const reviewer = reviewerFor(principal, request.reviewer_id);
     const asset = await this.deps.assets.find(assetId);
+    assertFourEyes(principal, {
+      assetCreatedBy: asset.created_by,
+      linkedRunsCreatedBy: await this.deps.linkedRuns.creatorsOf(assetId),
+    });
     await this.decide({
       asset_id: assetId,
       decision: request.decision,
-      reviewer_id: request.reviewer_id,
+      reviewer_id: reviewer,
       note: request.note ?? null,
       recorded_at_utc: new Date().toISOString(),
     });

@@ -14,6 +14,7 @@ import {
   RunAdvisoriesSchema,
   SuggestAndAttachResultSchema,
 } from "./schemas.js";
+import { operationRoles, ROLES_FOR } from "../../kernel/plugin_api/auth.js";
 
 const TAG = "advisory";
 
@@ -34,6 +35,7 @@ export const createAdvisoryRoute = createRoute({
   method: "post",
   path: "/advisories",
   operationId: "createAdvisory",
+  ...operationRoles(ROLES_FOR.write),
   tags: [TAG],
   summary: "Store an advisory asset (write-once, pending review)",
   description:
@@ -52,6 +54,7 @@ export const getAdvisoryRoute = createRoute({
   method: "get",
   path: "/advisories/{asset_id}",
   operationId: "getAdvisory",
+  ...operationRoles(ROLES_FOR.read),
   tags: [TAG],
   summary: "Get an advisory asset with its review state",
   description:
@@ -64,6 +67,7 @@ export const reviewAdvisoryRoute = createRoute({
   method: "post",
   path: "/advisories/{asset_id}/review",
   operationId: "reviewAdvisory",
+  ...operationRoles(ROLES_FOR.review),
   tags: [TAG],
   summary: "Record the review decision of an asset (append-only; a decision is final)",
   description:
@@ -79,6 +83,7 @@ export const attachAdvisoryRoute = createRoute({
   method: "post",
   path: "/runs/{run_id}/attach-advisory",
   operationId: "attachAdvisory",
+  ...operationRoles(ROLES_FOR.write),
   tags: [TAG],
   summary: "Link an advisory asset to a run (a separate write-once file; the run is never touched)",
   description:
@@ -95,6 +100,7 @@ export const listRunAdvisoriesRoute = createRoute({
   method: "get",
   path: "/runs/{run_id}/advisories",
   operationId: "listRunAdvisories",
+  ...operationRoles(ROLES_FOR.read),
   tags: [TAG],
   summary: "The run's advisory links, each with its asset's current review state",
   description:
@@ -107,6 +113,7 @@ export const suggestAndAttachRoute = createRoute({
   method: "post",
   path: "/runs/{run_id}/suggest-and-attach",
   operationId: "suggestAndAttach",
+  ...operationRoles(ROLES_FOR.write),
   tags: [TAG],
   summary: "Generate an EXPLANATION of the run, apply the approval policy, attach it",
   description:

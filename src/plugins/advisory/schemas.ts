@@ -65,7 +65,10 @@ export type CreateAdvisoryRequest = z.infer<typeof CreateAdvisoryRequestSchema>;
 export const ReviewRequestSchema = z
   .object({
     decision: ReviewDecisionSchema,
-    reviewer_id: HumanReviewerIdSchema,
+    reviewer_id: HumanReviewerIdSchema.optional().openapi({
+      description:
+        "Optional: the reviewer is the principal of the credential; when given it must equal it (else 403). With RMOS_AUTH=off it is required and recorded as given.",
+    }),
     note: z.string().max(4000).optional(),
   })
   .strict()

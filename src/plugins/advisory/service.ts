@@ -8,8 +8,10 @@ import type { ExplanationProvider } from "../../contracts/ports/advisory_explana
 import type { AdvisoryLink, AdvisoryStore } from "../../contracts/ports/advisory_store.js";
 import type { ArtifactUpcaster } from "../../contracts/ports/artifact_upcaster.js";
 import type { RunStore } from "../../contracts/ports/run_store.js";
+import type { Principal } from "../../kernel/plugin_api/auth.js";
 import type { Logger } from "../../kernel/plugin_api/plugin.js";
 import { AdvisoryAssets, type AssetView } from "./assets.js";
+import type { LinkedRuns } from "./linked_runs.js";
 import { AdvisoryLinks } from "./links.js";
 import type { AdvisoryMetrics } from "./metrics.js";
 import type { CallPolicy } from "./provider_call.js";
@@ -21,6 +23,8 @@ import { SuggestAndAttach } from "./suggest_and_attach.js";
 export interface AdvisoryServiceDeps {
   readonly store: AdvisoryStore;
   readonly runs: RunStore;
+  /** Who created the runs each asset is linked to (for the four-eyes rule). */
+  readonly linkedRuns: LinkedRuns;
   readonly upcaster: () => ArtifactUpcaster | undefined;
   readonly provider: ExplanationProvider;
   readonly policy: ApprovalPolicy;
@@ -39,9 +43,10 @@ export class AdvisoryService {
   constructor(deps: AdvisoryServiceDeps) {
     const { store, metrics, logger } = deps;
     this.#assets = new AdvisoryAssets({ store, metrics, logger });
-    this.#reviews = new AdvisoryReviews({ store, assets: this.#assets, metrics, logger });
+    this.#reviews = new AdvisoryReviews({ store, assets: this.#assets, linkedRuns: deps.linkedRuns, metrics, logger });
     this.#links = new AdvisoryLinks({
       runs: deps.runs,
+      linkedRuns: deps.linkedRuns,
       upcaster: deps.upcaster,
       assets: this.#assets,
       reviews: this.#reviews,
@@ -60,9 +65,9 @@ export class AdvisoryService {
     return this.#reviews.assetWithReview(assetId);
   }
 
-  /** Records a human decision; 409 when the asset is decided already. */
-  review(assetId: string, request: ReviewRequest): Promise<AssetView> {
-    return this.#reviews.review(assetId, request);
+  /** Records `principal`'s decision; 403 by the review rules, 409 when the asset is decided already. */
+  review(assetId: string, request: ReviewRequest, principal: Principal): Promise<AssetView> {
+    return this.#reviews.review(assetId, request, principal);
   }
 
   /** Attaches an asset to a run: `created` false when the same link exists. */

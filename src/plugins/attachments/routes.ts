@@ -6,6 +6,7 @@
 import { createRoute, z } from "@hono/zod-openapi";
 import { AttachmentRefSchema, RunIdSchema, Sha256Schema } from "../../contracts/artifact.js";
 import { jsonContent, problemResponses } from "../../contracts/http.js";
+import { operationRoles, ROLES_FOR } from "../../kernel/plugin_api/auth.js";
 
 const TAG = "attachments";
 
@@ -53,6 +54,7 @@ export const uploadAttachmentRoute = createRoute({
   method: "post",
   path: "/attachments",
   operationId: "uploadAttachment",
+  ...operationRoles(ROLES_FOR.write),
   tags: [TAG],
   summary: "Upload a blob (raw body, any media type); it is named by its SHA-256",
   description:
@@ -90,6 +92,7 @@ export const listRunAttachmentsRoute = createRoute({
   method: "get",
   path: "/runs/{run_id}/attachments",
   operationId: "listRunAttachments",
+  ...operationRoles(ROLES_FOR.read),
   tags: [TAG],
   summary: "The run's attachment references",
   description:
@@ -102,6 +105,7 @@ export const verifyRunAttachmentsRoute = createRoute({
   method: "get",
   path: "/runs/{run_id}/attachments/verify",
   operationId: "verifyRunAttachments",
+  ...operationRoles(ROLES_FOR.read),
   tags: [TAG],
   summary: "Re-hash every blob the run references",
   description:
@@ -123,6 +127,7 @@ export const getRunAttachmentRoute = createRoute({
   method: "get",
   path: "/runs/{run_id}/attachments/{sha256}",
   operationId: "getRunAttachment",
+  ...operationRoles(ROLES_FOR.read),
   tags: [TAG],
   summary: "The bytes of a blob the run references",
   description:

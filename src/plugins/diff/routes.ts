@@ -8,6 +8,7 @@ import { createRoute, z } from "@hono/zod-openapi";
 import { RunIdSchema } from "../../contracts/artifact.js";
 import { jsonContent, problemResponses } from "../../contracts/http.js";
 import { SEVERITIES } from "./severity.js";
+import { operationRoles, ROLES_FOR } from "../../kernel/plugin_api/auth.js";
 
 const TAG = "diff";
 
@@ -70,6 +71,7 @@ export const diffRunsRoute = createRoute({
   method: "get",
   path: "/runs/diff",
   operationId: "diffRuns",
+  ...operationRoles(ROLES_FOR.read),
   tags: [TAG],
   summary: "What changed between two runs, and how much it matters",
   description:

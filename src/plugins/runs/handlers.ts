@@ -5,6 +5,7 @@
 import { ifNoneMatches } from "../../contracts/etag.js";
 import { API_BASE } from "../../kernel/plugin_api/routes.js";
 import { ProblemError } from "../../contracts/problem.js";
+import { principalOf } from "../../kernel/plugin_api/auth.js";
 import type { RouteRegistrar } from "../../kernel/plugin_api/routes.js";
 import { IdempotencyGate } from "./idempotency.js";
 import { createRunRoute, getRunRoute, listRunsRoute, refusedRunRoutes, verifyRunRoute } from "./routes.js";
@@ -17,7 +18,7 @@ export function registerRunsRoutes(r: RouteRegistrar, service: RunsService): voi
     if (key !== undefined) IdempotencyGate.checkKey(key);
     const { created, run } = await service.create(c.req.valid("json"), {
       idempotencyKey: key,
-      principal: "anonymous",
+      principal: principalOf(c).id,
     });
     const headers: Record<string, string> = {
       "content-type": "application/json",

@@ -13,6 +13,7 @@ import {
 } from "../../contracts/artifact.js";
 import { jsonContent, problemResponses } from "../../contracts/http.js";
 import { parseUtc } from "../../contracts/time.js";
+import { operationRoles, ROLES_FOR } from "../../kernel/plugin_api/auth.js";
 
 const TAG = "runs";
 
@@ -66,6 +67,7 @@ export const createRunRoute = createRoute({
   method: "post",
   path: "/runs",
   operationId: "createRun",
+  ...operationRoles(ROLES_FOR.write),
   tags: [TAG],
   summary: "Create a run artifact (write-once)",
   description:
@@ -90,6 +92,7 @@ export const listRunsRoute = createRoute({
   method: "get",
   path: "/runs",
   operationId: "listRuns",
+  ...operationRoles(ROLES_FOR.read),
   tags: [TAG],
   summary: "List run summaries, newest first, with cursor pagination",
   description:
@@ -102,6 +105,7 @@ export const getRunRoute = createRoute({
   method: "get",
   path: "/runs/{run_id}",
   operationId: "getRun",
+  ...operationRoles(ROLES_FOR.read),
   tags: [TAG],
   summary: "Get a run artifact (its stored bytes)",
   description:
@@ -124,6 +128,7 @@ export const verifyRunRoute = createRoute({
   method: "get",
   path: "/runs/{run_id}/verify",
   operationId: "verifyRun",
+  ...operationRoles(ROLES_FOR.read),
   tags: [TAG],
   summary: "Verify a stored run: bytes intact, hashes recomputed, attachments present and intact",
   description:
@@ -138,6 +143,9 @@ export const refusedRunRoutes = (["put", "patch", "delete"] as const).map((metho
     method,
     path: "/runs/{run_id}",
     operationId: `${method}RunRefused`,
+    // A refusal by contract that changes nothing: every role gets the same answer (and a
+    // read-only compliance run with an auditor token can check it).
+    ...operationRoles(ROLES_FOR.read),
     tags: [TAG],
     summary: `${method.toUpperCase()} is refused: artifacts are write-once`,
     description:

@@ -6,6 +6,7 @@
  * malformed or unknown version, unknown run).
  */
 import { parseCommandArgs, UsageError, writeJson } from "../../kernel/plugin_api/args.js";
+import { OperatorNameError, operatorPrincipal } from "../../kernel/plugin_api/auth.js";
 import { createProgress } from "../../kernel/plugin_api/progress.js";
 import { RUN_ID_PATTERN } from "../../contracts/ids.js";
 import { SCHEMA_VERSION_PATTERN } from "../../contracts/ports/migration_registry.js";
@@ -42,7 +43,7 @@ export const schemasCommand: CliCommand = {
   name: "schemas",
   summary: "artifact schema versions: list-versions | migrate",
   help: `Usage: rmos schemas list-versions [--json]
-       rmos schemas migrate [--dry-run] [--target-version V] [--run ID] [--json] [--quiet]
+       rmos schemas migrate [--dry-run] [--target-version V] [--run ID] [--as NAME] [--json] [--quiet]
 
 list-versions  the current schema version, the known versions, how many runs are
                stored in each version, and the registered migrations.
@@ -53,7 +54,8 @@ migrate        for every stored run not in the target version (default: the curr
                --dry-run writes nothing and reports what it would do; --run ID
                migrates one run. Progress goes to standard error, the report to
                standard output. Exits 1 when some runs failed (each is listed with
-               its reason), 2 on a usage error.
+               its reason), 2 on a usage error. --as NAME: the operator recorded
+               as applied_by in each history entry (cli:NAME; default cli:<os user>).
 
 Reads always answer the current version, migrated or not (lazy upcast); migrate
 writes the proof of each migration.`,
@@ -63,6 +65,7 @@ writes the proof of each migration.`,
       "target-version": { type: "string" },
       run: { type: "string" },
       quiet: { type: "boolean", short: "q" },
+      as: { type: "string" },
     });
     const action = positionals[0];
     if (values.help || !action) {
@@ -78,8 +81,18 @@ writes the proof of each migration.`,
     if (values.run !== undefined && !RUN_ID_PATTERN.test(values.run)) {
       throw new UsageError(`--run ${JSON.stringify(values.run)} is not a run id`);
     }
-    if (action === "list-versions" && (target !== undefined || values.run !== undefined || values["dry-run"])) {
-      throw new UsageError("list-versions takes no --target-version, --run or --dry-run");
+    if (
+      action === "list-versions" &&
+      (target !== undefined || values.run !== undefined || values["dry-run"] || values.as !== undefined)
+    ) {
+      throw new UsageError("list-versions takes no --target-version, --run, --dry-run or --as");
+    }
+    let operator: string;
+    try {
+      operator = operatorPrincipal(values.as);
+    } catch (error) {
+      if (error instanceof OperatorNameError) throw new UsageError(`--as: ${error.message}`);
+      throw error;
     }
     const kernel = await boot();
     try {
@@ -99,6 +112,7 @@ writes the proof of each migration.`,
           targetVersion: target,
           dryRun: Boolean(values["dry-run"]),
           runId: values.run,
+          operator,
           onProgress: (done, total) => progress.update(done, total),
         });
       } catch (error) {

@@ -9,6 +9,7 @@ import {
   UnknownRunError,
   UnknownTargetVersionError,
 } from "../../contracts/ports/schema_migrator.js";
+import { principalOf } from "../../kernel/plugin_api/auth.js";
 import type { RouteRegistrar } from "../../kernel/plugin_api/routes.js";
 import { getSchemaVersionsRoute, migrateSchemasRoute } from "./routes.js";
 
@@ -24,6 +25,7 @@ export function registerSchemaRoutes(r: RouteRegistrar, migrator: SchemaMigrator
         targetVersion: body.target_version,
         dryRun: body.dry_run,
         runId: body.run_id,
+        operator: principalOf(c).id,
       });
       return c.json(report, 200);
     } catch (error) {

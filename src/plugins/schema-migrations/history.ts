@@ -24,14 +24,16 @@ export interface HistoryEntry {
   readonly changes: string[];
   readonly checksum_before: string;
   readonly checksum_after: string;
+  /** The principal that ran the migration (HTTP caller or `cli:` operator), when known. */
+  readonly applied_by?: string;
 }
 
 function historyOf(artifact: StoredArtifact): HistoryEntry[] {
   return Array.isArray(artifact.migration_history) ? [...(artifact.migration_history as HistoryEntry[])] : [];
 }
 
-/** The history entries of an outcome's steps, all applied at `appliedAt` (UTC, RFC 3339). */
-export function historyEntries(outcome: MigrationOutcome, appliedAt: string): HistoryEntry[] {
+/** The history entries of an outcome's steps, all applied at `appliedAt` (UTC, RFC 3339) by `appliedBy`. */
+export function historyEntries(outcome: MigrationOutcome, appliedAt: string, appliedBy?: string): HistoryEntry[] {
   return outcome.steps.map((step) => ({
     from_version: step.from_version,
     to_version: step.to_version,
@@ -39,14 +41,15 @@ export function historyEntries(outcome: MigrationOutcome, appliedAt: string): Hi
     changes: [step.migration.description, ...describeChanges(step.before, step.after)],
     checksum_before: canonicalSha256(step.before),
     checksum_after: canonicalSha256(step.after),
+    ...(appliedBy !== undefined ? { applied_by: appliedBy } : {}),
   }));
 }
 
 /** The record to write for an outcome with at least one step. */
-export function materialisedRecord(outcome: MigrationOutcome, appliedAt: string): StoredArtifact {
+export function materialisedRecord(outcome: MigrationOutcome, appliedAt: string, appliedBy?: string): StoredArtifact {
   return {
     ...outcome.artifact,
-    migration_history: [...historyOf(outcome.artifact), ...historyEntries(outcome, appliedAt)],
+    migration_history: [...historyOf(outcome.artifact), ...historyEntries(outcome, appliedAt, appliedBy)],
   };
 }
 

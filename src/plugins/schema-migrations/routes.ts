@@ -7,6 +7,7 @@ import { createRoute, z } from "@hono/zod-openapi";
 import { RunIdSchema } from "../../contracts/artifact.js";
 import { jsonContent, problemResponses } from "../../contracts/http.js";
 import { SCHEMA_VERSION_PATTERN } from "../../contracts/ports/migration_registry.js";
+import { operationRoles, ROLES_FOR } from "../../kernel/plugin_api/auth.js";
 
 const TAG = "schema-migrations";
 
@@ -64,6 +65,7 @@ export const getSchemaVersionsRoute = createRoute({
   method: "get",
   path: "/schemas/versions",
   operationId: "getSchemaVersions",
+  ...operationRoles(ROLES_FOR.read),
   tags: [TAG],
   summary: "The current schema version, the known versions, and how many runs are stored in each",
   description:
@@ -75,6 +77,7 @@ export const migrateSchemasRoute = createRoute({
   method: "post",
   path: "/schemas/migrate",
   operationId: "migrateSchemas",
+  ...operationRoles(ROLES_FOR.admin),
   tags: [TAG],
   summary: "Materialise stored artifacts in a schema version, as new write-once records",
   description:

@@ -40,6 +40,12 @@ function messageOf(error: unknown): string {
   return error instanceof Error ? error.message : String(error);
 }
 
+/** When, and by which principal, the records of one migrate call are written. */
+interface Applied {
+  readonly at: string;
+  readonly by?: string;
+}
+
 export class SchemaMigrationService implements SchemaMigrator {
   constructor(private readonly deps: SchemaMigrationDeps) {}
 
@@ -62,7 +68,10 @@ export class SchemaMigrationService implements SchemaMigrator {
       throw new UnknownTargetVersionError(target, registry.knownVersions());
     }
     const dryRun = options.dryRun ?? false;
-    const appliedAt = (this.deps.now?.() ?? new Date()).toISOString();
+    const applied: Applied = {
+      at: (this.deps.now?.() ?? new Date()).toISOString(),
+      ...(options.operator !== undefined ? { by: options.operator } : {}),
+    };
     const counts = { total: 0, migrated: 0, would_migrate: 0, already_current: 0, already_migrated: 0 };
     const failed: MigrationFailure[] = [];
     const tally = (runId: string, outcome: Outcome) => {
@@ -83,7 +92,7 @@ export class SchemaMigrationService implements SchemaMigrator {
       } catch (error) {
         tally(options.runId, { error: messageOf(error) });
       }
-      if (run) tally(options.runId, await this.#one(store, run, target, dryRun, appliedAt));
+      if (run) tally(options.runId, await this.#one(store, run, target, dryRun, applied));
       else if (failed.length === 0) throw new UnknownRunError(options.runId);
       options.onProgress?.(1, 1);
     } else {
@@ -91,7 +100,7 @@ export class SchemaMigrationService implements SchemaMigrator {
       for await (const entry of store.scan()) {
         let outcome: Outcome;
         try {
-          outcome = await this.#one(store, await entry.read(), target, dryRun, appliedAt);
+          outcome = await this.#one(store, await entry.read(), target, dryRun, applied);
         } catch (error) {
           outcome = { error: `cannot be read: ${messageOf(error)}` };
         }
@@ -102,7 +111,7 @@ export class SchemaMigrationService implements SchemaMigrator {
     return { dry_run: dryRun, target_version: target, ...counts, failed };
   }
 
-  async #one(store: RunStore, run: StoredRun, target: string, dryRun: boolean, appliedAt: string): Promise<Outcome> {
+  async #one(store: RunStore, run: StoredRun, target: string, dryRun: boolean, applied: Applied): Promise<Outcome> {
     const original = run.artifact;
     if (original.schema_version === target) return "current";
     const name = materialisedSidecarName(target);
@@ -111,7 +120,7 @@ export class SchemaMigrationService implements SchemaMigrator {
     let bytes: Buffer;
     try {
       const outcome = this.deps.registry.migrate(original, target);
-      const record = materialisedRecord(outcome, appliedAt);
+      const record = materialisedRecord(outcome, applied.at, applied.by);
       if (target === this.deps.registry.current) {
         const parsed = RunArtifactSchema.safeParse(record);
         if (!parsed.success) {

@@ -11,6 +11,7 @@
 import fs from "node:fs";
 import path from "node:path";
 import { parseCommandArgs, UsageError, writeJson } from "../../kernel/plugin_api/args.js";
+import { OperatorNameError, operatorPrincipal } from "../../kernel/plugin_api/auth.js";
 import { createProgress, type Progress } from "../../kernel/plugin_api/progress.js";
 import { BLOB_STORE } from "../../contracts/ports/blob_store.js";
 import { MIGRATION_REGISTRY } from "../../contracts/ports/migration_registry.js";
@@ -29,7 +30,7 @@ type Action = (typeof ACTIONS)[number];
 const LISTED = 50;
 
 const HELP = `Usage: rmos v1 status  --from <v1 dir> [--json]
-       rmos v1 migrate --from <v1 dir> [--dry-run] [--json] [--quiet] [--concurrency N]
+       rmos v1 migrate --from <v1 dir> [--dry-run] [--json] [--quiet] [--concurrency N] [--as NAME]
        rmos v1 verify  --from <v1 dir> [--json] [--quiet]
 
 The import of a legacy (v1) store: <v1 dir>/runs.json (one JSON object, run_id →
@@ -45,8 +46,10 @@ migrate   backs up runs.json to <data>/${V1_IMPORT_DIR}/backups/runs-<sha256>.js
           report (total, imported, already present, flagged, failed) and keeps it
           under <data>/${V1_IMPORT_DIR}/reports/. --dry-run reads, converts and hashes
           everything and writes nothing. --concurrency: records in flight (default
-          ${DEFAULT_IMPORT_CONCURRENCY}). Exit 0 when every record is accounted for, 1 when the
-          import stopped early (a broken runs.json, an I/O error).
+          ${DEFAULT_IMPORT_CONCURRENCY}). --as NAME: the operator recorded as every imported
+          run's created_by and provenance.imported_by (cli:NAME; default cli:<os user>).
+          Exit 0 when every record is accounted for, 1 when the import stopped early
+          (a broken runs.json, an I/O error).
 status    where every record of runs.json stands: imported, kept aside, or neither.
 verify    proves every record of runs.json is accounted for (imported from exactly
           its bytes, or kept aside with a reason) and that the original bytes of each
@@ -115,6 +118,16 @@ function printAccounting(io: CliIo, action: Action, r: AccountingReport): void {
   if (action === "verify") out.write(r.ok ? "  OK: every v1 record is accounted for\n" : "  FAILED\n");
 }
 
+/** The operator principal of `--as` (default `cli:<os user>`); a bad name is a usage error. */
+function operatorOf(as: string | undefined): string {
+  try {
+    return operatorPrincipal(as);
+  } catch (error) {
+    if (error instanceof OperatorNameError) throw new UsageError(`--as: ${error.message}`);
+    throw error;
+  }
+}
+
 function parseConcurrency(text: string | undefined): number {
   if (text === undefined) return DEFAULT_IMPORT_CONCURRENCY;
   const n = Number(text);
@@ -126,7 +139,15 @@ function parseConcurrency(text: string | undefined): number {
 async function runAction(
   kernel: BootedKernel,
   action: Action,
-  options: { from: string; dryRun: boolean; json: boolean; quiet: boolean; concurrency: number; io: CliIo },
+  options: {
+    from: string;
+    dryRun: boolean;
+    json: boolean;
+    quiet: boolean;
+    concurrency: number;
+    operator: string;
+    io: CliIo;
+  },
 ): Promise<number> {
   const { io, from } = options;
   const dataDir = kernel.config.dataDir;
@@ -145,6 +166,7 @@ async function runAction(
       from,
       dryRun: options.dryRun,
       concurrency: options.concurrency,
+      operator: options.operator,
       onProgress: (n) => progress.bytes(n),
     });
     progress.finish(
@@ -195,6 +217,7 @@ export const v1Command: CliCommand = {
       "dry-run": { type: "boolean" },
       quiet: { type: "boolean", short: "q" },
       concurrency: { type: "string" },
+      as: { type: "string" },
     });
     if (values.help) {
       io.stdout.write(`${HELP}\n`);
@@ -210,6 +233,8 @@ export const v1Command: CliCommand = {
     if (!values.from) throw new UsageError("--from <v1 dir> is required");
     if (values["dry-run"] && action !== "migrate") throw new UsageError("--dry-run applies to migrate only");
     const concurrency = parseConcurrency(values.concurrency);
+    if (values.as !== undefined && action !== "migrate") throw new UsageError("--as applies to migrate only");
+    const operator = operatorOf(values.as);
     const from = path.resolve(values.from);
     try {
       await V1Importer.assertV1Dir(from);
@@ -225,6 +250,7 @@ export const v1Command: CliCommand = {
         json: Boolean(values.json),
         quiet: Boolean(values.quiet),
         concurrency,
+        operator,
         io,
       });
     } finally {

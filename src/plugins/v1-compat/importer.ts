@@ -78,6 +78,8 @@ export interface ImportOptions {
   readonly concurrency?: number | undefined;
   /** Called as runs.json is read: bytes read so far of its size. */
   readonly onProgress?: ((bytesRead: number, totalBytes: number) => void) | undefined;
+  /** The operator principal running the import (`cli:<name>`), recorded as each run's created_by. */
+  readonly operator?: string | undefined;
 }
 
 /** A run that raised flags. */
@@ -143,6 +145,7 @@ interface ImportRun {
   readonly dryRun: boolean;
   readonly runsJsonSha256: string;
   readonly importedAt: string;
+  readonly operator: string | undefined;
   readonly transfer: BlobTransfer;
 }
 
@@ -221,6 +224,7 @@ export class V1Importer {
       dryRun,
       runsJsonSha256: digest.sha256,
       importedAt,
+      operator: options.operator,
       transfer: new BlobTransfer(from, this.deps.blobs),
     };
     const tally = (outcome: Outcome): void => {
@@ -359,6 +363,7 @@ export class V1Importer {
       missing_blobs: shas.filter((_, i) => presence[i]?.presence === "missing"),
       blobs_already_stored: shas.filter((_, i) => presence[i]?.presence === "elsewhere"),
       imported_at_utc: run.importedAt,
+      ...(run.operator !== undefined ? { imported_by: run.operator } : {}),
     };
     let artifact = this.#convert(entry.key, record as V1Object, facts);
     if (typeof artifact === "string") return this.#keepAside(entry, artifact, run);

@@ -15,7 +15,7 @@ export const V1_SCHEMA_VERSION = "1.0.0";
 export const V1_VERSION_FAMILY = "1.x";
 /** `provenance.source` of every imported artifact. */
 export const V1_IMPORT_SOURCE = "v1-import";
-/** `created_by` of every imported artifact. */
+/** `created_by` of an imported artifact whose import named no operator (`imported_by`). */
 export const V1_CREATED_BY = "v1-import";
 /**
  * `provenance.hash_method`: SHA-256 of the UTF-8 bytes of Python's
@@ -71,6 +71,8 @@ export interface V1Provenance {
   readonly legacy_hash_mismatches?: LegacyHashMismatch[];
   /** When the import of this runs.json first started (the same for every run of it). */
   readonly imported_at_utc?: string;
+  /** The operator principal that imported the run (`rmos v1 migrate --as`, default `cli:<os user>`). */
+  readonly imported_by?: string;
 }
 
 /** The provenance of an artifact if it was imported from v1, else undefined. */

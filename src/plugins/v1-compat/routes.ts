@@ -6,6 +6,7 @@
 import { createRoute, z } from "@hono/zod-openapi";
 import { RunIdSchema } from "../../contracts/artifact.js";
 import { jsonContent, problemResponses } from "../../contracts/http.js";
+import { operationRoles, ROLES_FOR } from "../../kernel/plugin_api/auth.js";
 
 const TAG = "v1-compat";
 
@@ -45,6 +46,7 @@ export const getRunV1Route = createRoute({
   method: "get",
   path: "/v1/runs/{run_id}",
   operationId: "getRunV1",
+  ...operationRoles(ROLES_FOR.read),
   tags: [TAG],
   summary: "Get a run in the legacy v1 shape (for old clients)",
   description:
@@ -73,6 +75,9 @@ export const patchRunMetaGoneRoute = createRoute({
   method: "patch",
   path: "/runs/{run_id}/meta",
   operationId: "patchRunMetaGone",
+  // A refusal by contract that changes nothing: every role gets the same answer (and a
+  // read-only compliance run with an auditor token can check it).
+  ...operationRoles(ROLES_FOR.read),
   tags: [TAG],
   summary: "Gone: artifacts are immutable; add context with advisories",
   description:

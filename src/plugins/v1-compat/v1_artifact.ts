@@ -49,6 +49,8 @@ export interface V1ImportFacts {
   readonly blobs_already_stored?: readonly string[];
   /** When the import of this runs.json first started. */
   readonly imported_at_utc?: string;
+  /** The operator principal that ran the import (`cli:<name>`); the artifact's created_by. */
+  readonly imported_by?: string;
 }
 
 /** A v1 record in its 1.0.0 form. */

@@ -287,6 +287,7 @@ export function convertV1(x: V1Artifact): StoredArtifact {
     if (facts.record_location) provenance.v1_record_location = { ...facts.record_location };
     if (Object.hasOwn(facts, "record_run_id")) provenance.v1_record_run_id = facts.record_run_id ?? null;
     if (facts.imported_at_utc !== undefined) provenance.imported_at_utc = facts.imported_at_utc;
+    if (facts.imported_by !== undefined) provenance.imported_by = facts.imported_by;
   }
   if (Object.keys(r.unmapped).length > 0) provenance.v1_unmapped = r.unmapped;
   if (r.mismatches.length > 0) provenance.legacy_hash_mismatches = r.mismatches;
@@ -306,7 +307,8 @@ export function convertV1(x: V1Artifact): StoredArtifact {
     attachments,
     advisory_inputs: [],
     meta,
-    created_by: V1_CREATED_BY,
+    // The operator who imported it, when the importer says; else the import itself.
+    created_by: typeof facts?.imported_by === "string" ? facts.imported_by : V1_CREATED_BY,
     provenance,
   };
 }

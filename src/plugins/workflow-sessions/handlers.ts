@@ -4,6 +4,7 @@
  */
 import { ifNoneMatches } from "../../contracts/etag.js";
 import { API_BASE } from "../../kernel/plugin_api/routes.js";
+import { principalOf } from "../../kernel/plugin_api/auth.js";
 import type { RouteRegistrar } from "../../kernel/plugin_api/routes.js";
 import { etagOf, matchedVersions } from "./if_match.js";
 import {
@@ -18,7 +19,7 @@ import type { WorkflowSessionsService } from "./service.js";
 /** Registers the workflow-session routes with their handlers. */
 export function registerSessionRoutes(r: RouteRegistrar, service: WorkflowSessionsService): void {
   r.openapi(createSessionRoute, async (c) => {
-    const session = await service.create(c.req.valid("json"));
+    const session = await service.create(c.req.valid("json"), principalOf(c).id);
     return c.json(session, 201, {
       location: `${API_BASE}/workflow-sessions/${session.session_id}`,
       etag: etagOf(session.version),
@@ -38,7 +39,12 @@ export function registerSessionRoutes(r: RouteRegistrar, service: WorkflowSessio
 
   r.openapi(postSessionEventRoute, async (c) => {
     const versions = matchedVersions(c.req.valid("header")["if-match"]);
-    const { session } = await service.applyEvent(c.req.valid("param").session_id, versions, c.req.valid("json"));
+    const { session } = await service.applyEvent(
+      c.req.valid("param").session_id,
+      versions,
+      c.req.valid("json"),
+      principalOf(c).id,
+    );
     return c.json(session, 200, { etag: etagOf(session.version) });
   });
 

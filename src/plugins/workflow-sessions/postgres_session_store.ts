@@ -1,6 +1,7 @@
 /**
- * The SessionStore on PostgreSQL (tables of migrations/postgres/0001_workflow_sessions.sql),
- * shared by every instance.
+ * The SessionStore on PostgreSQL (tables of migrations/postgres/: 0001_workflow_sessions.sql,
+ * 0002_created_by.sql), shared by every instance; each session and each event keeps its
+ * `created_by` principal (`anonymous` when none was given).
  *
  * A change (`If-Match`) is one transaction whose first statement is the conditional
  * `UPDATE workflow_sessions SET state, version = version + 1 ... WHERE session_id AND
@@ -37,6 +38,7 @@ interface SessionRow {
   version: string | number;
   created_at_utc: string;
   updated_at_utc: string;
+  created_by: string;
 }
 
 interface EventRow {
@@ -48,10 +50,13 @@ interface EventRow {
   note: string | null;
   at_utc: string;
   version: string | number;
+  created_by: string;
 }
 
-const SESSION_COLUMNS = "session_id, workflow, state, context_json, version, created_at_utc, updated_at_utc";
-const EVENT_COLUMNS = "seq, event, from_state, to_state, run_id, note, at_utc, version";
+const SESSION_COLUMNS =
+  "session_id, workflow, state, context_json, version, created_at_utc, updated_at_utc, created_by";
+const EVENT_COLUMNS = "seq, event, from_state, to_state, run_id, note, at_utc, version, created_by";
+const NOBODY = "anonymous";
 const UNIQUE_VIOLATION = "23505";
 
 const ADVANCE = `WITH moved AS (
@@ -59,8 +64,8 @@ const ADVANCE = `WITH moved AS (
    WHERE session_id = $3 AND version = $4 AND state = $5
   RETURNING ${SESSION_COLUMNS}
 ), event AS (
-  INSERT INTO workflow_session_events (session_id, seq, event, from_state, to_state, run_id, note, at_utc, version)
-  SELECT session_id, $4, $6, $5, $1, $7, $8, $2, $4 + 1 FROM moved
+  INSERT INTO workflow_session_events (session_id, seq, event, from_state, to_state, run_id, note, at_utc, version, created_by)
+  SELECT session_id, $4, $6, $5, $1, $7, $8, $2, $4 + 1, $9 FROM moved
 ), link AS (
   INSERT INTO workflow_session_runs (session_id, run_id, link_seq, linked_at_utc)
   SELECT session_id, $7, (SELECT COALESCE(MAX(link_seq), 0) + 1 FROM workflow_session_runs WHERE session_id = $3), $2
@@ -94,6 +99,7 @@ function toEvent(row: EventRow, sessionId: string): SessionEventRecord {
     ...(row.note !== null ? { note: row.note } : {}),
     at: row.at_utc,
     version: Number(row.version),
+    created_by: row.created_by,
   };
 }
 
@@ -107,6 +113,7 @@ function toSession(row: SessionRow, runIds: string[]): WorkflowSession {
     version: Number(row.version),
     created_at_utc: row.created_at_utc,
     updated_at_utc: row.updated_at_utc,
+    created_by: row.created_by,
   };
 }
 
@@ -162,8 +169,14 @@ export class PostgresSessionStore implements SessionStore {
     try {
       return await inTransaction(this.#pool, "BEGIN", async (client) => {
         await client.query(
-          `INSERT INTO workflow_sessions (${SESSION_COLUMNS}) VALUES ($1, $2, 'DRAFT', $3, 1, $4, $4)`,
-          [session.session_id, session.workflow, JSON.stringify(session.context), session.created_at_utc],
+          `INSERT INTO workflow_sessions (${SESSION_COLUMNS}) VALUES ($1, $2, 'DRAFT', $3, 1, $4, $4, $5)`,
+          [
+            session.session_id,
+            session.workflow,
+            JSON.stringify(session.context),
+            session.created_at_utc,
+            session.created_by ?? NOBODY,
+          ],
         );
         if (session.run_ids.length > 0) {
           await client.query(
@@ -238,6 +251,7 @@ export class PostgresSessionStore implements SessionStore {
         transition.event,
         transition.run_id ?? null,
         transition.note ?? null,
+        transition.created_by ?? NOBODY,
       ]);
       if (!rows[0]) return undefined;
       const session = (await this.#read(client, sessionId)) as WorkflowSession;

@@ -13,6 +13,7 @@ import {
   SessionStateSchema,
   WorkflowSessionSchema,
 } from "./schemas.js";
+import { operationRoles, ROLES_FOR } from "../../kernel/plugin_api/auth.js";
 
 const TAG = "workflow-sessions";
 
@@ -37,6 +38,7 @@ export const createSessionRoute = createRoute({
   method: "post",
   path: "/workflow-sessions",
   operationId: "createWorkflowSession",
+  ...operationRoles(ROLES_FOR.write),
   tags: [TAG],
   summary: "Start a workflow session (state DRAFT, version 1)",
   description: "Every run in run_ids must exist (422 otherwise, naming each missing one).",
@@ -59,6 +61,7 @@ export const listSessionsRoute = createRoute({
   method: "get",
   path: "/workflow-sessions",
   operationId: "listWorkflowSessions",
+  ...operationRoles(ROLES_FOR.read),
   tags: [TAG],
   summary: "List workflow sessions, newest first, with cursor pagination",
   description:
@@ -71,6 +74,7 @@ export const getSessionRoute = createRoute({
   method: "get",
   path: "/workflow-sessions/{session_id}",
   operationId: "getWorkflowSession",
+  ...operationRoles(ROLES_FOR.read),
   tags: [TAG],
   summary: "Get a workflow session; its ETag is its version",
   description:
@@ -90,6 +94,7 @@ export const postSessionEventRoute = createRoute({
   method: "post",
   path: "/workflow-sessions/{session_id}/events",
   operationId: "postWorkflowSessionEvent",
+  ...operationRoles(ROLES_FOR.write),
   tags: [TAG],
   summary: "Apply an event to a session (If-Match required)",
   description:
@@ -111,6 +116,7 @@ export const listSessionEventsRoute = createRoute({
   method: "get",
   path: "/workflow-sessions/{session_id}/events",
   operationId: "listWorkflowSessionEvents",
+  ...operationRoles(ROLES_FOR.read),
   tags: [TAG],
   summary: "The session's append-only event history, in order",
   description:

@@ -42,6 +42,9 @@ export const WorkflowSessionSchema = z
       .openapi({ description: "1 at creation, +1 per event; the ETag is its quoted value." }),
     created_at_utc: UtcTimestampSchema,
     updated_at_utc: UtcTimestampSchema,
+    created_by: z
+      .string()
+      .openapi({ description: "The principal that created the session (`anonymous` when authentication is off)." }),
   })
   .openapi("WorkflowSession");
 
@@ -88,6 +91,9 @@ export const SessionEventSchema = z
     note: z.string().optional(),
     at: UtcTimestampSchema,
     version: z.number().int().min(2).openapi({ description: "The session's version after this event." }),
+    created_by: z
+      .string()
+      .openapi({ description: "The principal that posted the event (`anonymous` when authentication is off)." }),
   })
   .openapi("WorkflowSessionEvent");
 

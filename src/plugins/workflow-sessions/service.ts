@@ -55,8 +55,8 @@ function staleVersion(current: WorkflowSession): ProblemError {
 export class WorkflowSessionsService {
   constructor(private readonly deps: SessionsServiceDeps) {}
 
-  /** Creates a session in state DRAFT, version 1. */
-  async create(request: CreateSessionRequest): Promise<WorkflowSession> {
+  /** Creates a session in state DRAFT, version 1, recording `principal` as its creator. */
+  async create(request: CreateSessionRequest, principal: string): Promise<WorkflowSession> {
     const context = request.context ?? {};
     canonicalize(context); // refuses values that cannot be stored faithfully (depth, lone surrogates): 400
     const runIds = request.run_ids ?? [];
@@ -84,6 +84,7 @@ export class WorkflowSessionsService {
       context,
       run_ids: runIds,
       created_at_utc: new Date(time).toISOString(),
+      created_by: principal,
     });
   }
 
@@ -123,6 +124,7 @@ export class WorkflowSessionsService {
     sessionId: string,
     versions: readonly number[],
     request: SessionEventRequest,
+    principal: string,
   ): Promise<{ session: WorkflowSession; event: SessionEventRecord }> {
     const current = await this.get(sessionId);
     if (!versions.includes(current.version)) throw staleVersion(current);
@@ -151,6 +153,7 @@ export class WorkflowSessionsService {
       run_id: request.run_id,
       note: request.note,
       at: new Date().toISOString(),
+      created_by: principal,
     });
     if (result.outcome === "not_found") throw notFound("workflow session", sessionId);
     if (result.outcome === "stale") throw staleVersion(result.current);

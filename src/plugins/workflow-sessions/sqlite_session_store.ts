@@ -35,6 +35,7 @@ interface SessionRow {
   version: number;
   created_at_utc: string;
   updated_at_utc: string;
+  created_by: string;
 }
 
 interface EventRow {
@@ -46,10 +47,15 @@ interface EventRow {
   note: string | null;
   at_utc: string;
   version: number;
+  created_by: string;
 }
 
-const EVENT_COLUMNS = "seq, event, from_state, to_state, run_id, note, at_utc, version";
-const SESSION_COLUMNS = "session_id, workflow, state, context_json, version, created_at_utc, updated_at_utc";
+const EVENT_COLUMNS = "seq, event, from_state, to_state, run_id, note, at_utc, version, created_by";
+const SESSION_COLUMNS =
+  "session_id, workflow, state, context_json, version, created_at_utc, updated_at_utc, created_by";
+
+/** Who wrote a row when the caller named nobody (as before authentication existed). */
+const NOBODY = "anonymous";
 
 function asState(value: string, where: string): SessionState {
   if (!(SESSION_STATES as readonly string[]).includes(value)) {
@@ -76,6 +82,7 @@ function toEvent(row: EventRow, sessionId: string): SessionEventRecord {
     ...(row.note !== null ? { note: row.note } : {}),
     at: row.at_utc,
     version: row.version,
+    created_by: row.created_by,
   };
 }
 
@@ -101,7 +108,7 @@ export class SqliteSessionStore implements SessionStore {
   constructor(db: BetterSqlite3.Database) {
     this.#db = db;
     this.#insertSession = db.prepare(
-      `INSERT INTO workflow_sessions (${SESSION_COLUMNS}) VALUES (?, ?, 'DRAFT', ?, 1, ?, ?)`,
+      `INSERT INTO workflow_sessions (${SESSION_COLUMNS}) VALUES (?, ?, 'DRAFT', ?, 1, ?, ?, ?)`,
     );
     this.#insertLink = db.prepare(
       "INSERT INTO workflow_session_runs (session_id, run_id, link_seq, linked_at_utc) VALUES (?, ?, ?, ?) ON CONFLICT (session_id, run_id) DO NOTHING",
@@ -117,7 +124,7 @@ export class SqliteSessionStore implements SessionStore {
       "UPDATE workflow_sessions SET state = ?, version = version + 1, updated_at_utc = ? WHERE session_id = ? AND version = ? AND state = ?",
     );
     this.#insertEvent = db.prepare(
-      "INSERT INTO workflow_session_events (session_id, seq, event, from_state, to_state, run_id, note, at_utc, version) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+      "INSERT INTO workflow_session_events (session_id, seq, event, from_state, to_state, run_id, note, at_utc, version, created_by) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
     );
     this.#eventsOf = db.prepare(
       `SELECT ${EVENT_COLUMNS} FROM workflow_session_events WHERE session_id = ? ORDER BY seq`,
@@ -131,6 +138,7 @@ export class SqliteSessionStore implements SessionStore {
         JSON.stringify(session.context),
         session.created_at_utc,
         session.created_at_utc,
+        session.created_by ?? NOBODY,
       );
       session.run_ids.forEach((runId, i) => {
         this.#insertLink.run(session.session_id, runId, i + 1, session.created_at_utc);
@@ -151,6 +159,7 @@ export class SqliteSessionStore implements SessionStore {
         t.note ?? null,
         t.at,
         expectedVersion + 1,
+        t.created_by ?? NOBODY,
       );
       if (t.run_id !== undefined) {
         this.#insertLink.run(sessionId, t.run_id, this.#nextLinkSeq.get(sessionId), t.at);
@@ -171,6 +180,7 @@ export class SqliteSessionStore implements SessionStore {
       version: row.version,
       created_at_utc: row.created_at_utc,
       updated_at_utc: row.updated_at_utc,
+      created_by: row.created_by,
     };
   }
 

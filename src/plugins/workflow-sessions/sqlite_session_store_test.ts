@@ -46,6 +46,7 @@ function newSession(store: SessionStore, fields: { workflow?: string; run_ids?: 
     context: { design_id: "d1", nested: { list: [1, "two", null, true] } },
     run_ids: fields.run_ids ?? [],
     created_at_utc: now(),
+    created_by: "token:ci",
   });
 }
 
@@ -54,6 +55,7 @@ const submit = (extra: Partial<SessionTransition> = {}): SessionTransition => ({
   from_state: "DRAFT",
   to_state: "FEASIBILITY_CHECKED",
   at: now(),
+  created_by: "alice@example.com",
   ...extra,
 });
 
@@ -69,7 +71,7 @@ describe("SqliteSessionStore", () => {
     const status = await migrationStatus(database, MIGRATIONS());
     assert.deepEqual(
       status.applied.map((a) => a.id),
-      ["0001_init_workflow_sessions", "0002_add_indexes"],
+      ["0001_init_workflow_sessions", "0002_add_indexes", "0003_created_by"],
     );
     const schema = database.connection.prepare("SELECT sql FROM sqlite_master ORDER BY name").pluck().all();
     assert.deepEqual(await applyMigrations(database, MIGRATIONS()), []);
@@ -119,7 +121,9 @@ describe("SqliteSessionStore", () => {
       note: "chipload ok",
       at,
       version: 2,
+      created_by: "alice@example.com",
     });
+    assert.equal(result.session.created_by, "token:ci", "the session keeps its creator; the event has its own");
     assert.deepEqual(await store.get(s.session_id), result.session);
   });
 
