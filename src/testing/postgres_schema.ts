@@ -3,6 +3,8 @@
  * fresh, migrated test database (see postgres_server.ts for where the server comes
  * from). The service wires the same sources through its plugins; tests name them here.
  */
+import { TOKEN_MIGRATIONS_POSTGRES } from "../kernel/auth/postgres_token_store.js";
+import { TOKEN_MIGRATIONS_OWNER } from "../kernel/auth/sqlite_token_store.js";
 import type { Migration } from "../kernel/db/migrations.js";
 import {
   type MigrateReport,
@@ -14,8 +16,9 @@ import { PostgresDatabase } from "../kernel/db/postgres/database.js";
 import { openPostgresPool } from "../kernel/db/postgres/pool.js";
 import { type TestDatabase, testDatabase, withUser } from "./postgres_server.js";
 
-/** The PostgreSQL migration sources of the plugins. */
+/** The PostgreSQL migration sources of the kernel's token store and of the plugins, in the kernel's order. */
 export const POSTGRES_MIGRATION_SOURCES = [
+  { plugin: TOKEN_MIGRATIONS_OWNER, dir: TOKEN_MIGRATIONS_POSTGRES },
   postgresMigrationsOf("runs", new URL("../plugins/runs/", import.meta.url)),
   postgresMigrationsOf("attachments", new URL("../plugins/attachments/", import.meta.url)),
   postgresMigrationsOf("advisory", new URL("../plugins/advisory/", import.meta.url)),
