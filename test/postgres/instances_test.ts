@@ -7,6 +7,10 @@
  * a cursor listing whose pages come from different instances is the same as one
  * instance's; a kill -9 of one instance during a burst of creates loses no acknowledged
  * run (each readable, byte-identical, through the others). No instance writes a file.
+ * Authentication is on (RMOS_AUTH=on): every request carries an API token minted with
+ * `rmos tokens create` into the PostgreSQL token store; a token revoked with `rmos
+ * tokens revoke` is refused by every instance at its next request, and what a token
+ * writes records its principal (created_by) whichever instance serves it.
  */
 import assert from "node:assert/strict";
 import fs from "node:fs";
@@ -14,6 +18,7 @@ import path from "node:path";
 import { after, before, describe, test } from "node:test";
 import { makeCreateBody } from "../../src/contracts/testing/artifacts.js";
 import { type ChildServer, startChildServer } from "../../src/testing/child_server.js";
+import { withBearer } from "../../src/testing/auth_kernel.js";
 import { runCli } from "../../src/testing/cli_runner.js";
 import { type RolesTestDatabase, testDatabaseWithRoles } from "../../src/testing/postgres_schema.js";
 import { withUser } from "../../src/testing/postgres_server.js";
@@ -22,10 +27,24 @@ import { tempDir } from "../../src/testing/test_kernel.js";
 let db: RolesTestDatabase;
 let servers: ChildServer[] = [];
 let dataDir: string;
+let env: Record<string, string>;
+let token: string;
+
+/** `rmos tokens create` as the app role: the token and its id. */
+async function createToken(name: string, roles: string): Promise<{ token: string; token_id: string }> {
+  const created = await runCli(["tokens", "create", "--name", name, "--role", roles, "--json", "--as", "ops"], env);
+  assert.equal(created.code, 0, created.stderr);
+  return JSON.parse(created.stdout) as { token: string; token_id: string };
+}
+
+/** A request with the suite's token (or `as`). */
+function call(url: string, init: RequestInit = {}, as = token): Promise<Response> {
+  return fetch(url, withBearer(as, init));
+}
 
 /** A JSON POST. */
 function post(url: string, body: unknown, headers: Record<string, string> = {}): Promise<Response> {
-  return fetch(url, {
+  return call(url, {
     method: "POST",
     headers: { "content-type": "application/json", ...headers },
     body: JSON.stringify(body),
@@ -44,10 +63,16 @@ before(async () => {
   const owner = { RMOS_DATABASE_URL: withUser(db.url, db.owner), RMOS_DATA_DIR: dataDir };
   const migrated = await runCli(["db", "migrate", "--app-role", db.appRole], owner);
   assert.equal(migrated.code, 0, migrated.stderr);
-  const env = { RMOS_DATABASE_URL: withUser(db.url, db.appRole), RMOS_AUTO_MIGRATE: "false", RMOS_DATA_DIR: dataDir };
+  env = {
+    RMOS_DATABASE_URL: withUser(db.url, db.appRole),
+    RMOS_AUTO_MIGRATE: "false",
+    RMOS_DATA_DIR: dataDir,
+    RMOS_AUTH: "on",
+  };
   const status = await runCli(["db", "status", "--json"], env);
   assert.equal(status.code, 0, `the app role reads the status: ${status.stderr}`);
   assert.deepEqual(JSON.parse(status.stdout).pending, []);
+  token = (await createToken("ci", "writer,reviewer")).token;
   servers = await Promise.all([0, 1, 2].map(() => startChildServer(env)));
 });
 
@@ -127,11 +152,11 @@ describe("three rmos serve processes on one PostgreSQL database", () => {
         `the rest 412/409: ${statuses}`,
       );
       for (let i = 0; i < 3; i++) {
-        const history = (await (await fetch(`${api(i)}/workflow-sessions/${id}/events`)).json()) as {
+        const history = (await (await call(`${api(i)}/workflow-sessions/${id}/events`)).json()) as {
           items: unknown[];
         };
         assert.equal(history.items.length, 1, `instance ${i} sees the one event`);
-        const session = (await (await fetch(`${api(i)}/workflow-sessions/${id}`)).json()) as { version: number };
+        const session = (await (await call(`${api(i)}/workflow-sessions/${id}`)).json()) as { version: number };
         assert.equal(session.version, 2);
       }
     }
@@ -150,7 +175,7 @@ describe("three rmos serve processes on one PostgreSQL database", () => {
       let cursor: string | null = null;
       for (let page = 0; page < 10; page++) {
         const query = `tool_id=${tool}&limit=5${cursor ? `&cursor=${encodeURIComponent(cursor)}` : ""}`;
-        const res = await fetch(`${api(pick(page))}/runs?${query}`);
+        const res = await call(`${api(pick(page))}/runs?${query}`);
         assert.equal(res.status, 200);
         const body = (await res.json()) as { items: Array<{ run_id: string }>; next_cursor: string | null };
         ids.push(...body.items.map((r) => r.run_id));
@@ -165,6 +190,46 @@ describe("three rmos serve processes on one PostgreSQL database", () => {
     assert.deepEqual(spread, single);
     assert.equal(new Set(spread).size, spread.length, "no run twice");
     assert.deepEqual([...spread].sort(), [...created].sort(), "every run once");
+  });
+
+  test("a token revoked with rmos tokens revoke is refused by every instance at its next request", async () => {
+    const doomed = await createToken("doomed", "writer");
+    for (let i = 0; i < 3; i++) {
+      const res = await call(`${api(i)}/runs?limit=1`, {}, doomed.token);
+      assert.equal(res.status, 200, `instance ${i} accepts the fresh token`);
+      await res.body?.cancel();
+    }
+    const created = await post(`${api(1)}/workflow-sessions`, { workflow: "who" }, {});
+    const session = (await created.json()) as { session_id: string; created_by: string };
+    assert.equal(session.created_by, "token:ci");
+    for (let i = 0; i < 3; i++) {
+      const read = (await (await call(`${api(i)}/workflow-sessions/${session.session_id}`)).json()) as {
+        created_by: string;
+      };
+      assert.equal(read.created_by, "token:ci", `instance ${i} reads the creator`);
+    }
+    const revoked = await runCli(["tokens", "revoke", doomed.token_id, "--as", "ops"], env);
+    assert.equal(revoked.code, 0, revoked.stderr);
+    for (let i = 0; i < 3; i++) {
+      const res = await call(`${api(i)}/runs?limit=1`, {}, doomed.token);
+      assert.equal(res.status, 401, `instance ${i} refuses the revoked token at once`);
+      assert.match(res.headers.get("content-type") ?? "", /application\/problem\+json/);
+      await res.body?.cancel();
+    }
+    const anonymous = await fetch(`${api(0)}/runs?limit=1`);
+    assert.equal(anonymous.status, 401, "authentication is on: no token, no answer");
+    await anonymous.body?.cancel();
+    const listed = await runCli(["tokens", "list", "--json"], env);
+    assert.equal(listed.code, 0, listed.stderr);
+    const tokens = (JSON.parse(listed.stdout) as { tokens: Array<{ name: string; revoked_by: string | null }> }).tokens;
+    assert.deepEqual(
+      tokens.map((t) => [t.name, t.revoked_by]),
+      [
+        ["ci", null],
+        ["doomed", "cli:ops"],
+      ],
+    );
+    assert.equal(listed.stdout.includes(doomed.token), false, "list never shows a secret");
   });
 
   test("kill -9 of one instance during a burst of creates loses no acknowledged run", async () => {
@@ -197,7 +262,7 @@ describe("three rmos serve processes on one PostgreSQL database", () => {
     assert.ok(acknowledged.size >= afterKill + 30, "the surviving instances kept accepting");
     let n = 0;
     for (const [runId, bytes] of acknowledged) {
-      const res = await fetch(`${api(n++ % 2)}/runs/${runId}`);
+      const res = await call(`${api(n++ % 2)}/runs/${runId}`);
       assert.equal(res.status, 200, `${runId} readable through a surviving instance`);
       assert.ok(Buffer.from(await res.arrayBuffer()).equals(bytes), `${runId} byte-identical`);
     }
