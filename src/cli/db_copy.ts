@@ -3,10 +3,14 @@
  * embedded one into an empty, migrated PostgreSQL — through the stores' ports, record by
  * record, verifying each on the way. Runs (their exact canonical bytes), their sidecars
  * (advisory links, legacy data), attachment blobs, advisory assets with their review
- * event, and workflow sessions with their event history are copied; every record
- * is then read back from the target and compared with the source (same id, same bytes,
- * same SHA-256, or for sessions the same record and the same events). Idempotency keys
- * are not copied: they only guard retries of requests in progress.
+ * event, the advisory linked-runs rows (who created each run an asset is linked to: the
+ * four-eyes rule of a review reads them), workflow sessions with their event history
+ * (each with its created_by), and API tokens (their SHA-256 digests and revocations —
+ * a token's secret is never stored anywhere, so none is copied; a token keeps working
+ * on the target) are copied; every record is then read back from the target and
+ * compared with the source (same id, same bytes, same SHA-256, or for sessions and
+ * tokens the same record). Idempotency keys are not copied: they only guard retries of
+ * requests in progress.
  *
  * Resumable: every record is write-once under its id in the target, and a record that
  * is already there is compared, not written (reported `present`). A copy killed at any
@@ -20,11 +24,13 @@ import { ADVISORY_STORE, type AdvisoryStore } from "../contracts/ports/advisory_
 import { BLOB_STORE, type BlobStore } from "../contracts/ports/blob_store.js";
 import { RUN_STORE, type RunStore } from "../contracts/ports/run_store.js";
 import { SESSION_STORE, type SessionStore } from "../contracts/ports/session_store.js";
+import { DATABASE, type Database } from "../contracts/ports/database.js";
+import { TOKEN_STORE, type TokenStore } from "../contracts/ports/token_store.js";
 import { canonicalize } from "../contracts/jcs.js";
 import type { BootedKernel } from "../kernel/plugin_api/cli.js";
 
 /** The kinds of record a copy accounts for. */
-export type CopyKind = "runs" | "sidecars" | "blobs" | "advisories" | "sessions";
+export type CopyKind = "runs" | "sidecars" | "blobs" | "advisories" | "linked_runs" | "sessions" | "tokens";
 
 /** What happened to the records of one kind. */
 export interface CopyKindReport {
@@ -229,6 +235,7 @@ async function copySessions(from: SessionStore, to: SessionStore, kind: CopyKind
             // already linked, which change nothing, so the order is the source's.
             run_ids: session.run_ids,
             created_at_utc: session.created_at_utc,
+            created_by: session.created_by,
           });
           wrote = true;
         }
@@ -240,6 +247,7 @@ async function copySessions(from: SessionStore, to: SessionStore, kind: CopyKind
             run_id: event.run_id,
             note: event.note,
             at: event.at,
+            created_by: event.created_by,
           });
           if (result.outcome !== "appended") throw new Error(`replaying event ${event.seq}: ${result.outcome}`);
           wrote = true;
@@ -259,6 +267,73 @@ async function copySessions(from: SessionStore, to: SessionStore, kind: CopyKind
   }
 }
 
+/** Copies every token record (digest, roles, times, revocation): a revocation left undone by a cut copy is finished. */
+async function copyTokens(from: TokenStore, to: TokenStore, kind: CopyKindReport, progress: CopyProgress) {
+  const listed = await from.list();
+  for (const summary of listed) {
+    const id = summary.token_id;
+    kind.total++;
+    progress("tokens", kind.total, listed.length);
+    try {
+      const record = await from.find(id);
+      if (!record) throw new Error("listed in the source but not readable");
+      let wrote = false;
+      let target = await to.find(id);
+      if (!target) {
+        const { revoked_at_utc: _at, revoked_by: _by, ...fresh } = record;
+        await to.insert(fresh);
+        wrote = true;
+        target = await to.find(id);
+      }
+      if (record.revoked_at_utc !== null && target?.revoked_at_utc === null) {
+        await to.revoke(id, new Date(record.revoked_at_utc), record.revoked_by ?? "");
+        wrote = true;
+        target = await to.find(id);
+      }
+      if (canonicalize(target) !== canonicalize(record))
+        throw new Error("read back from the target, the token differs");
+      if (wrote) kind.copied++;
+      else kind.present++;
+    } catch (error) {
+      kind.failed.push({ id, reason: messageOf(error) });
+    }
+  }
+}
+
+interface LinkedRunRow {
+  advisory_id: string;
+  run_id: string;
+  run_created_by: string;
+}
+
+/** Copies the rows of `advisory_linked_runs` (insert-only on both sides; one already there is compared). */
+async function copyLinkedRuns(from: Database, to: Database, kind: CopyKindReport, progress: CopyProgress) {
+  const select = "SELECT advisory_id, run_id, run_created_by FROM advisory_linked_runs";
+  const rows = await from.query<LinkedRunRow>(`${select} ORDER BY advisory_id, run_id`);
+  for (const row of rows) {
+    const id = `${row.advisory_id}/${row.run_id}`;
+    kind.total++;
+    progress("linked_runs", kind.total, rows.length);
+    try {
+      const { changes } = await to.exec(
+        "INSERT INTO advisory_linked_runs (advisory_id, run_id, run_created_by) VALUES (?, ?, ?) ON CONFLICT DO NOTHING",
+        [row.advisory_id, row.run_id, row.run_created_by],
+      );
+      const back = await to.query<LinkedRunRow>(`${select} WHERE advisory_id = ? AND run_id = ?`, [
+        row.advisory_id,
+        row.run_id,
+      ]);
+      if (back.length !== 1 || back[0]?.run_created_by !== row.run_created_by) {
+        throw new Error("read back from the target, the row differs");
+      }
+      if (changes === 1) kind.copied++;
+      else kind.present++;
+    } catch (error) {
+      kind.failed.push({ id, reason: messageOf(error) });
+    }
+  }
+}
+
 /** Copies everything `source` holds into `target` (both started), verifying each record. */
 export async function copyInstallation(
   source: BootedKernel,
@@ -270,7 +345,9 @@ export async function copyInstallation(
     sidecars: emptyKind(),
     blobs: emptyKind(),
     advisories: emptyKind(),
+    linked_runs: emptyKind(),
     sessions: emptyKind(),
+    tokens: emptyKind(),
   };
   const skipped: CopyKind[] = [];
   const pair = <T>(token: Parameters<BootedKernel["resolveOptional"]>[0]) =>
@@ -285,9 +362,16 @@ export async function copyInstallation(
   const [fromAdvisories, toAdvisories] = pair<AdvisoryStore>(ADVISORY_STORE);
   if (fromAdvisories && toAdvisories) await copyAdvisories(fromAdvisories, toAdvisories, kinds.advisories, progress);
   else skipped.push("advisories");
+  // The linked-runs table belongs to the advisory plugin: copied when both sides load it.
+  const [fromDb, toDb] = pair<Database>(DATABASE);
+  if (fromAdvisories && toAdvisories && fromDb && toDb) await copyLinkedRuns(fromDb, toDb, kinds.linked_runs, progress);
+  else skipped.push("linked_runs");
   const [fromSessions, toSessions] = pair<SessionStore>(SESSION_STORE);
   if (fromSessions && toSessions) await copySessions(fromSessions, toSessions, kinds.sessions, progress);
   else skipped.push("sessions");
+  const [fromTokens, toTokens] = pair<TokenStore>(TOKEN_STORE);
+  if (fromTokens && toTokens) await copyTokens(fromTokens, toTokens, kinds.tokens, progress);
+  else skipped.push("tokens");
 
   const ok = Object.values(kinds).every((k) => k.failed.length === 0 && k.copied + k.present === k.total);
   return { ok, kinds, skipped };

@@ -1,9 +1,10 @@
 /**
  * `rmos db copy --to postgres://…` on a real server: an embedded installation (runs with
- * sidecars, blobs, advisory assets with a review, sessions with events) is copied into
- * an empty database migrated by its owner, as the app role; a service on PostgreSQL then
- * answers every run byte-identical, every blob and every session history as the embedded
- * one does. A second copy finds everything present and writes nothing. A copy killed
+ * sidecars, blobs, advisory assets with a review and a linked-runs row, sessions with
+ * events and their created_by, API tokens one of them revoked) is copied into an empty
+ * database migrated by its owner, as the app role; a service on PostgreSQL then answers
+ * every run byte-identical, every blob and every session history as the embedded one
+ * does, and with RMOS_AUTH=on accepts the copied token and refuses the revoked one. A second copy finds everything present and writes nothing. A copy killed
  * (kill -9) half-way is finished by running it again: every record accounted for, none
  * copied twice. A record the target holds with other bytes is reported failed (exit 1).
  */
@@ -15,7 +16,12 @@ import { after, before, describe, test } from "node:test";
 import { BLOB_STORE } from "../../src/contracts/ports/blob_store.js";
 import { ADVISORY_STORE } from "../../src/contracts/ports/advisory_store.js";
 import { RUN_STORE } from "../../src/contracts/ports/run_store.js";
+import { DATABASE } from "../../src/contracts/ports/database.js";
 import { SESSION_STORE } from "../../src/contracts/ports/session_store.js";
+import { TOKEN_STORE } from "../../src/contracts/ports/token_store.js";
+import { issueToken } from "../../src/kernel/auth/token_issuer.js";
+import { LinkedRuns } from "../../src/plugins/advisory/linked_runs.js";
+import { withBearer } from "../../src/testing/auth_kernel.js";
 import { makeArtifact } from "../../src/contracts/testing/artifacts.js";
 import { openPostgresPool } from "../../src/kernel/db/postgres/pool.js";
 import { runCli } from "../../src/testing/cli_runner.js";
@@ -23,6 +29,8 @@ import { migratedTestDatabaseWithRoles, type RoleTestDatabase } from "../../src/
 import { withUser } from "../../src/testing/postgres_server.js";
 import { startTestKernel, type TestKernel, tempDir } from "../../src/testing/test_kernel.js";
 import { makeAsset, makeDecision, makeSession } from "./support.js";
+
+type Doc = Record<string, unknown>;
 
 const RUNS = 60;
 const KILLED_RUNS = 400;
@@ -32,11 +40,18 @@ let source: string;
 let runIds: string[] = [];
 let blobShas: string[] = [];
 let sessionIds: string[] = [];
+let tokens: { active: string; revoked: string };
+let reviewedAsset: string;
 
 /** An embedded installation with every kind of record, in a fresh data directory. */
-async function makeInstallation(
-  runs: number,
-): Promise<{ dir: string; runIds: string[]; blobs: string[]; sessions: string[] }> {
+async function makeInstallation(runs: number): Promise<{
+  dir: string;
+  runIds: string[];
+  blobs: string[];
+  sessions: string[];
+  tokens: { active: string; revoked: string };
+  asset: string;
+}> {
   const dir = tempDir("rmos-copy-src-");
   dirs.push(dir);
   const t = await startTestKernel({ dataDir: dir });
@@ -65,7 +80,10 @@ async function makeInstallation(
     const sessions = t.kernel.resolve(SESSION_STORE);
     const sessionIds: string[] = [];
     for (let i = 0; i < 3; i++) {
-      const created = await sessions.create(makeSession(i === 0 ? [ids[2] as string] : []));
+      const created = await sessions.create({
+        ...makeSession(i === 0 ? [ids[2] as string] : []),
+        created_by: `token:creator-${i}`,
+      });
       sessionIds.push(created.session_id);
       if (i > 0) {
         const at = "2026-03-04T07:00:00.000Z";
@@ -76,11 +94,24 @@ async function makeInstallation(
           run_id: ids[3],
           note: `session ${i}`,
           at,
+          created_by: "oidc:someone-else",
         });
         assert.equal(moved.outcome, "appended");
       }
     }
-    return { dir, runIds: ids, blobs, sessions: sessionIds };
+    await new LinkedRuns(t.kernel.resolve(DATABASE)).record(reviewed.asset_id, ids[0] as string, "token:maker");
+    const tokenStore = t.kernel.resolve(TOKEN_STORE);
+    const active = await issueToken(tokenStore, { name: "kept", roles: ["auditor"], createdBy: "cli:test" });
+    const revoked = await issueToken(tokenStore, { name: "gone", roles: ["auditor"], createdBy: "cli:test" });
+    await tokenStore.revoke(revoked.token_id, new Date("2026-03-04T08:00:00.000Z"), "cli:ops");
+    return {
+      dir,
+      runIds: ids,
+      blobs,
+      sessions: sessionIds,
+      tokens: { active: active.token, revoked: revoked.token },
+      asset: reviewed.asset_id,
+    };
   } finally {
     await t.close({ keepData: true });
   }
@@ -119,6 +150,8 @@ before(async () => {
   runIds = made.runIds;
   blobShas = made.blobs;
   sessionIds = made.sessions;
+  tokens = made.tokens;
+  reviewedAsset = made.asset;
 });
 
 after(async () => {
@@ -128,10 +161,10 @@ after(async () => {
 
 describe("rmos db copy --to postgres://…", () => {
   test("copies every record, verified; a PostgreSQL service answers as the embedded one; a second copy writes nothing", async () => {
-    const { url } = await targetDatabase();
+    const { db, url } = await targetDatabase();
     const first = await copy(source, url);
     assert.equal(first.code, 0, first.stderr);
-    const expected = { runs: RUNS, sidecars: 2, blobs: 3, advisories: 2, sessions: 3 };
+    const expected = { runs: RUNS, sidecars: 2, blobs: 3, advisories: 2, linked_runs: 1, sessions: 3, tokens: 2 };
     for (const [kind, total] of Object.entries(expected)) {
       const k = first.report.kinds[kind];
       assert.deepEqual([k?.total, k?.copied, k?.present, k?.failed], [total, total, 0, []], kind);
@@ -157,9 +190,41 @@ describe("rmos db copy --to postgres://…", () => {
         );
         assert.ok(x?.equals(y as Buffer), `blob ${sha} has the same bytes on both backends`);
       }
+      const creators = await Promise.all(
+        sessionIds.map(
+          async (id) => ((await (await postgres.request(`workflow-sessions/${id}`)).json()) as Doc).created_by,
+        ),
+      );
+      assert.deepEqual(creators, ["token:creator-0", "token:creator-1", "token:creator-2"]);
+      const events = (await (await postgres.request(`workflow-sessions/${sessionIds[1]}/events`)).json()) as {
+        items: Doc[];
+      };
+      assert.deepEqual(
+        events.items.map((e) => e.created_by),
+        ["oidc:someone-else"],
+      );
     } finally {
       await postgres.close();
       await embedded.close({ keepData: true });
+    }
+    const owner = db.pool({ max: 1 });
+    const linked = await owner.query("SELECT advisory_id, run_id, run_created_by FROM advisory_linked_runs");
+    assert.deepEqual(linked.rows, [{ advisory_id: reviewedAsset, run_id: runIds[0], run_created_by: "token:maker" }]);
+    const digests = await owner.query<{ secret_sha256: string }>("SELECT secret_sha256 FROM auth_tokens");
+    assert.equal(digests.rows.length, 2);
+    for (const t of [tokens.active, tokens.revoked]) {
+      assert.equal(JSON.stringify(digests.rows).includes(t), false, "no secret in the target, only digests");
+    }
+    const authed = await startTestKernel({
+      env: { RMOS_DATABASE_URL: url, RMOS_AUTO_MIGRATE: "false", RMOS_AUTH: "on" },
+    });
+    try {
+      const ok = await authed.request("runs?limit=1", withBearer(tokens.active));
+      assert.equal(ok.status, 200, "the copied token works on PostgreSQL");
+      const gone = await authed.request("runs?limit=1", withBearer(tokens.revoked));
+      assert.equal(gone.status, 401, "the revoked token stays revoked");
+    } finally {
+      await authed.close();
     }
 
     const second = await copy(source, url);
@@ -213,7 +278,7 @@ describe("rmos db copy --to postgres://…", () => {
       assert.equal((runs?.copied ?? 0) + (runs?.present ?? 0), KILLED_RUNS, "every run accounted for");
       const { rows } = await pool.query<{ n: number }>("SELECT count(*)::int AS n FROM runs_index");
       assert.equal(rows[0]?.n, KILLED_RUNS, "each run once in the target");
-      for (const kind of ["sidecars", "blobs", "advisories", "sessions"]) {
+      for (const kind of ["sidecars", "blobs", "advisories", "linked_runs", "sessions", "tokens"]) {
         const k = resumed.report.kinds[kind];
         assert.deepEqual(k?.failed, [], kind);
         assert.equal((k?.copied ?? 0) + (k?.present ?? 0), k?.total, `${kind} accounted for`);
