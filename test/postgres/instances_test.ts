@@ -10,7 +10,9 @@
  * Authentication is on (RMOS_AUTH=on): every request carries an API token minted with
  * `rmos tokens create` into the PostgreSQL token store; a token revoked with `rmos
  * tokens revoke` is refused by every instance at its next request, and what a token
- * writes records its principal (created_by) whichever instance serves it.
+ * writes records its principal (created_by) whichever instance serves it, and the
+ * four-eyes rule of a review holds across instances (a link made through one instance
+ * stops its run's creator reviewing the asset through another).
  */
 import assert from "node:assert/strict";
 import fs from "node:fs";
@@ -42,13 +44,13 @@ function call(url: string, init: RequestInit = {}, as = token): Promise<Response
   return fetch(url, withBearer(as, init));
 }
 
-/** A JSON POST. */
-function post(url: string, body: unknown, headers: Record<string, string> = {}): Promise<Response> {
-  return call(url, {
-    method: "POST",
-    headers: { "content-type": "application/json", ...headers },
-    body: JSON.stringify(body),
-  });
+/** A JSON POST with the suite's token (or `as`). */
+function post(url: string, body: unknown, headers: Record<string, string> = {}, as = token): Promise<Response> {
+  return call(
+    url,
+    { method: "POST", headers: { "content-type": "application/json", ...headers }, body: JSON.stringify(body) },
+    as,
+  );
 }
 
 /** The API base of instance `i` (round robin). */
@@ -230,6 +232,35 @@ describe("three rmos serve processes on one PostgreSQL database", () => {
       ],
     );
     assert.equal(listed.stdout.includes(doomed.token), false, "list never shows a secret");
+  });
+
+  test("four eyes across instances: the run's creator cannot review an asset linked to it elsewhere", async () => {
+    const alice = (await createToken("alice", "writer,reviewer")).token;
+    const bob = (await createToken("bob", "writer,reviewer")).token;
+    const run = await post(`${api(0)}/runs`, makeCreateBody({ meta: { four: "eyes" } }), {}, alice);
+    assert.equal(run.status, 201);
+    const { run_id: runId } = (await run.json()) as { run_id: string };
+    const asset = await post(
+      `${api(1)}/advisories`,
+      { asset_type: "EXPLANATION", source: "ai", provider: "test", suggestion_data: { text: `why ${runId}` } },
+      {},
+      bob,
+    );
+    assert.equal(asset.status, 201);
+    const { asset_id: assetId } = (await asset.json()) as { asset_id: string };
+    const link = await post(
+      `${api(2)}/runs/${runId}/attach-advisory`,
+      { advisory_id: assetId, kind: "explanation" },
+      {},
+      bob,
+    );
+    assert.equal(link.status, 201, await link.text());
+    const refused = await post(`${api(1)}/advisories/${assetId}/review`, { decision: "approve" }, {}, alice);
+    assert.equal(refused.status, 403);
+    assert.equal(((await refused.json()) as { type: string }).type, "urn:rmos:problem:four-eyes");
+    const approved = await post(`${api(0)}/advisories/${assetId}/review`, { decision: "approve" });
+    assert.equal(approved.status, 201, "another reviewer (token:ci) may");
+    await approved.body?.cancel();
   });
 
   test("kill -9 of one instance during a burst of creates loses no acknowledged run", async () => {

@@ -178,6 +178,7 @@ describe("PostgresSessionStore", () => {
       note: "ok",
       run_id: "run_x",
       at,
+      created_by: "token:approver",
     });
     assert.deepEqual(await store.events(s.session_id), [
       {
@@ -188,6 +189,7 @@ describe("PostgresSessionStore", () => {
         run_id: "run_y",
         at,
         version: 2,
+        created_by: "anonymous",
       },
       {
         seq: 2,
@@ -198,8 +200,13 @@ describe("PostgresSessionStore", () => {
         note: "ok",
         at,
         version: 3,
+        created_by: "token:approver",
       },
     ]);
+    assert.equal((await store.get(s.session_id))?.created_by, "anonymous", "no creator given: anonymous");
+    const owned = await store.create({ ...makeSession(), created_by: "oidc:alice" });
+    assert.equal(owned.created_by, "oidc:alice");
+    assert.equal((await store.get(owned.session_id))?.created_by, "oidc:alice");
     assert.deepEqual((await store.get(s.session_id))?.run_ids, ["run_x", "run_y"], "a run is linked once");
     assert.equal(await store.events("wfs_01HZZZZZZZZZZZZZZZZZZZZZZZ"), undefined);
   });
