@@ -14,6 +14,21 @@ echo "== typecheck and build (tsc)"
 rm -rf dist
 npm run --silent build
 
+echo "== PostgreSQL for the tests (one server for the suite, a database per test file)"
+# src/testing/postgres_server.ts: the npm package's server binaries, on 127.0.0.1, in a
+# temp folder; without fsync (a test that needs durability starts a server of its own).
+pg_url_file="$(mktemp)"
+node dist/src/testing/postgres_server_main.js --fast >"$pg_url_file" &
+pg_pid=$!
+trap 'kill "$pg_pid" 2>/dev/null && wait "$pg_pid"; rm -f "$pg_url_file"' EXIT
+for _ in $(seq 1 600); do
+  grep -q '^postgres://' "$pg_url_file" && break
+  kill -0 "$pg_pid" 2>/dev/null || { echo "the test PostgreSQL server did not start" >&2; exit 1; }
+  sleep 0.1
+done
+RMOS_TEST_PG_URL="$(head -n 1 "$pg_url_file")"
+export RMOS_TEST_PG_URL RMOS_TEST_PG_DURABLE=0
+
 echo "== tests (node:test under c8, coverage floor in .c8rc.json)"
 export LOG_LEVEL=silent
 npx c8 node --test --test-concurrency=2 dist/src dist/test dist/packages

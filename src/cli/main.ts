@@ -14,6 +14,9 @@ import { closeOnSignals, listen } from "../kernel/server.js";
 import { MigrationDriftError } from "../kernel/db/migrations.js";
 import { PluginLoadError } from "../kernel/plugin_order.js";
 import { ALL_PLUGINS } from "../plugins/index.js";
+import { createProgress } from "../kernel/plugin_api/progress.js";
+import { isPostgresUrl } from "../kernel/db/postgres/pool.js";
+import { copyInstallation } from "./db_copy.js";
 import { TOKEN_STORE } from "../contracts/ports/token_store.js";
 import { createTokensCommand } from "../kernel/auth/tokens_command.js";
 import fs from "node:fs";
@@ -56,26 +59,50 @@ migrations first unless RMOS_AUTO_MIGRATE=false. Stops gracefully on SIGTERM/SIG
 
 const dbCommand: CliCommand = {
   name: "db",
-  summary: "database migrations: status | migrate",
+  summary: "database migrations and moving up: status | migrate | copy",
   help: `Usage: rmos db status [--json]
-       rmos db migrate [--json]
+       rmos db migrate [--app-role ROLE] [--json]
+       rmos db copy --to postgres://... [--json] [--quiet]
 
 status   lists applied, pending and drifted (edited after being applied) migrations;
-         exits 1 when any are pending or drifted.
+         exits 1 when any are pending or drifted. Read-only: the app role may run it.
 migrate  applies every pending migration, each in its own transaction, holding the
-         database's write lock; refuses (exit 2) when an applied migration changed.`,
+         database's migration lock (SQLite's write lock; a PostgreSQL advisory lock);
+         refuses (exit 2) when an applied migration changed. On PostgreSQL, run it as
+         the database owner: it then installs the insert-only trigger on every
+         audit-trail table, and with --app-role grants ROLE exactly what each table's
+         policy allows (SELECT and INSERT; UPDATE only on mutable state), for a service
+         that runs as ROLE with RMOS_AUTO_MIGRATE=false.
+copy     copies the configured installation (RMOS_DATABASE_URL, RMOS_DATA_DIR; stop
+         its service first) into the database of --to, which \`rmos db migrate\` has
+         migrated: runs (exact bytes), their sidecars, blobs, advisory assets and
+         reviews, sessions and their events — each read back from the target and
+         compared (ids, bytes, hashes). Progress on stderr; a report accounting for
+         every record (copied, present from an earlier copy, failed with the reason);
+         exit 1 when any failed. Run it again after an interruption (even kill -9): it
+         resumes, comparing what is there and copying only what is not.`,
   async run({ args, io, boot }) {
-    const { values, positionals } = parseCommandArgs(args, {});
+    const { values, positionals } = parseCommandArgs(args, {
+      "app-role": { type: "string" },
+      to: { type: "string" },
+      quiet: { type: "boolean", short: "q" },
+    });
     const action = positionals[0];
     if (values.help || !action) {
       io.stdout.write(`${this.help}\n`);
       return values.help ? 0 : 2;
     }
+    if (action === "copy")
+      return copyCommand(values.to, { json: Boolean(values.json), quiet: Boolean(values.quiet) }, io);
     if (action !== "status" && action !== "migrate") throw new UsageError(`unknown db action "${action}"`);
     const kernel = kernelForCli();
     try {
       if (action === "migrate") {
-        const applied = await kernel.migrate((m) => io.stderr.write(`applied ${m.plugin}/${m.id}\n`));
+        const appRole = values["app-role"];
+        const applied = await kernel.migrate(
+          (m) => io.stderr.write(`applied ${m.plugin}/${m.id}\n`),
+          appRole === undefined ? {} : { appRole },
+        );
         if (values.json) writeJson(io.stdout, { applied: applied.map((m) => `${m.plugin}/${m.id}`) });
         else io.stdout.write(`${applied.length} migration(s) applied; the database is up to date\n`);
         return 0;
@@ -126,6 +153,44 @@ and prints it, or writes it to FILE.`,
     return 0;
   },
 };
+
+/** `rmos db copy --to URL`: the configured installation into the database of `to`. */
+async function copyCommand(to: string | undefined, options: { json: boolean; quiet: boolean }, io: CliIo) {
+  if (!to || !isPostgresUrl(to)) throw new UsageError("db copy needs --to postgres://...");
+  const source = kernelForCli();
+  // The target keeps everything in its database: it shares no file with the source.
+  const targetConfig = { ...source.config, databaseUrl: to };
+  if (targetConfig.databaseUrl === source.config.databaseUrl) throw new UsageError("--to names the source database");
+  const target = createKernel({ config: targetConfig, plugins: ALL_PLUGINS, logger: source.logger });
+  try {
+    await source.start({ migrate: false });
+    await target.start({ migrate: false });
+    let bar: { kind: string; progress: ReturnType<typeof createProgress> } | undefined;
+    const report = await copyInstallation(source, target, (kind, done, total) => {
+      if (bar?.kind !== kind) {
+        bar?.progress.finish();
+        bar = { kind, progress: createProgress(io.stderr, `copy ${kind}`, { quiet: options.quiet }) };
+      }
+      bar.progress.update(done, total ?? done);
+    });
+    bar?.progress.finish();
+    if (options.json) writeJson(io.stdout, report);
+    else {
+      for (const [kind, k] of Object.entries(report.kinds)) {
+        io.stdout.write(
+          `${kind.padEnd(10)} ${k.total} in the source: ${k.copied} copied, ${k.present} present and verified, ${k.failed.length} failed\n`,
+        );
+        for (const f of k.failed) io.stdout.write(`  FAILED ${f.id}: ${f.reason}\n`);
+      }
+      if (report.skipped.length > 0) io.stdout.write(`not copied (plugin not loaded): ${report.skipped.join(", ")}\n`);
+      io.stdout.write(report.ok ? "OK: every record is in the target and verified\n" : "FAILED: see above\n");
+    }
+    return report.ok ? 0 : 1;
+  } finally {
+    await target.close();
+    await source.close();
+  }
+}
 
 /** `rmos tokens`: the token store of a kernel booted for the command (migrations applied unless RMOS_AUTO_MIGRATE=false). */
 const tokensCommand = createTokensCommand(async (ctx) => {

@@ -153,6 +153,12 @@ export const ConfigSchema = z
     LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
     RMOS_AUTO_MIGRATE: bool(true),
     RMOS_CACHE_BYTES: bytes(32 * MiB),
+    RMOS_PG_POOL_MAX: z
+      .string()
+      .regex(/^\d+$/, "must be a whole number")
+      .transform(Number)
+      .refine((n) => n >= 1 && n <= 1000, "must be between 1 and 1000")
+      .default(10),
   })
   .extend(LimitsSchema.shape);
 
@@ -169,6 +175,8 @@ export interface AppConfig {
   readonly logLevel: string;
   readonly autoMigrate: boolean;
   readonly cacheBytes: number;
+  /** Connections of this instance's PostgreSQL pool (RMOS_PG_POOL_MAX). */
+  readonly pgPoolMax: number;
   /** Limits against hostile and slow clients, full disks and long load (see the block at the end). */
   readonly limits: HttpLimits;
   /** Authentication: on or off (secure default from HOST), the identity provider, warnings to log at start. */
@@ -208,6 +216,7 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>> = p
     logLevel: c.LOG_LEVEL,
     autoMigrate: c.RMOS_AUTO_MIGRATE,
     cacheBytes: c.RMOS_CACHE_BYTES,
+    pgPoolMax: c.RMOS_PG_POOL_MAX,
     limits: limitsFrom(c),
     auth: loadAuthConfig(env, c.HOST),
     env,

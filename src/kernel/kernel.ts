@@ -40,6 +40,7 @@ import {
   type Migration,
   type MigrationStatus,
 } from "./db/migrations.js";
+import { KERNEL_MIGRATIONS, migratePostgres } from "./db/postgres/migrator.js";
 import type { MiddlewareHandler } from "hono";
 import { createRouteGuards } from "./http/route_guards.js";
 import type { Logger } from "./logger.js";
@@ -56,6 +57,17 @@ import { mountServiceRoutes, type Readiness } from "./service_routes.js";
 import { mountWebSurfaces } from "./web_surfaces.js";
 
 export { API_BASE } from "./plugin_api/routes.js";
+
+/** A database URL for messages: scheme, host, port and database, never the credentials. */
+export function describeDatabaseUrl(url: string): string {
+  if (url.startsWith("sqlite:")) return url;
+  try {
+    const u = new URL(url);
+    return `${u.protocol}//${u.host}${u.pathname}`;
+  } catch {
+    return "(unparseable URL)";
+  }
+}
 
 export interface KernelOptions {
   readonly config: AppConfig;
@@ -126,7 +138,11 @@ export class Kernel implements BootedKernel {
         body: await this.metrics.registry.metrics(),
       }),
       document: () => this.openApiDocument(),
-      storage: { dir: this.config.dataDir, minFreeBytes: this.config.limits.minFreeBytes },
+      // The data directory's free space matters on the embedded backend only; on
+      // PostgreSQL a full disk is the server's, answered as 507 from its disk_full error.
+      ...(this.#database.kind === "sqlite"
+        ? { storage: { dir: this.config.dataDir, minFreeBytes: this.config.limits.minFreeBytes } }
+        : {}),
     });
     for (const plugin of this.plugins) {
       this.#instances.get(plugin.name)?.routes?.(this.#routes.registrarFor(plugin.name));
@@ -250,18 +266,23 @@ export class Kernel implements BootedKernel {
     >;
   }
 
-  /** The SQL migrations of every loaded plugin for the configured backend, in load order. */
+  /**
+   * The SQL migrations of every loaded plugin for the configured backend, in load
+   * order; on PostgreSQL the kernel's own (table policies, the insert-only guard) first.
+   */
   migrations(): Migration[] {
     const kind = this.#database.kind;
+    const plugins = this.plugins
+      .filter((p) => p.migrations && p.migrations[kind] !== null)
+      .map((p) => {
+        const dir = p.migrations?.[kind];
+        if (!dir) throw new ConfigError(`plugin "${p.name}" has no SQL migrations for a ${kind} database`);
+        return { plugin: p.name, dir };
+      });
     this.#migrations ??= loadMigrations([
+      ...(kind === "postgres" ? [KERNEL_MIGRATIONS] : []),
       ...tokenMigrationsFor(kind),
-      ...this.plugins
-        .filter((p) => p.migrations)
-        .map((p) => {
-          const dir = p.migrations?.[kind];
-          if (!dir) throw new ConfigError(`plugin "${p.name}" has no SQL migrations for a ${kind} database`);
-          return { plugin: p.name, dir };
-        }),
+      ...plugins,
     ]);
     return this.#migrations;
   }
@@ -269,7 +290,8 @@ export class Kernel implements BootedKernel {
   /** Opens the database (idempotent), without applying migrations. */
   async openDatabase(): Promise<Database> {
     if (!this.#database.isOpen) {
-      fs.mkdirSync(this.config.dataDir, { recursive: true });
+      // The embedded backend keeps its files in the data directory; PostgreSQL needs none.
+      if (this.#database.kind === "sqlite") fs.mkdirSync(this.config.dataDir, { recursive: true });
       await this.#database.open();
     }
     return this.#database;
@@ -280,9 +302,18 @@ export class Kernel implements BootedKernel {
     return migrationStatus(await this.openDatabase(), this.migrations());
   }
 
-  /** Applies pending migrations (refusing on drift); returns those applied. */
-  async migrate(onApplied?: (m: Migration) => void): Promise<Migration[]> {
-    return applyMigrations(await this.openDatabase(), this.migrations(), onApplied);
+  /**
+   * Applies pending migrations (refusing on drift); returns those applied. On
+   * PostgreSQL it then guards the audit-trail tables and, with `appRole`, grants that
+   * role what the table policies allow (run as the owner).
+   */
+  async migrate(onApplied?: (m: Migration) => void, options: { appRole?: string } = {}): Promise<Migration[]> {
+    const database = await this.openDatabase();
+    if (database.kind === "postgres") {
+      return (await migratePostgres(database, this.migrations(), { appRole: options.appRole, onApplied })).applied;
+    }
+    if (options.appRole !== undefined) throw new ConfigError("--app-role applies to a PostgreSQL database only");
+    return applyMigrations(database, this.migrations(), onApplied);
   }
 
   /** Opens the database, applies or checks migrations, and starts every plugin. */
@@ -290,17 +321,28 @@ export class Kernel implements BootedKernel {
     this.#authMiddleware();
     for (const warning of this.config.auth.warnings) this.logger.warn({ auth: this.config.auth.mode }, warning);
     await this.openDatabase();
-    if (options.migrate ?? this.config.autoMigrate) {
-      for (const m of await this.migrate()) {
-        this.logger.info({ migration: `${m.plugin}/${m.id}` }, "migration applied");
-      }
-    } else {
-      const status = await this.migrationStatus();
-      assertNoDrift(status);
-      if (status.pending.length > 0) {
+    // Read-only first: with nothing pending, a service running as an app role that may
+    // not create tables starts without touching the schema, whatever RMOS_AUTO_MIGRATE.
+    let status: MigrationStatus;
+    try {
+      status = await this.migrationStatus();
+    } catch (error) {
+      // The first statement: a database that cannot be reached (or refuses the
+      // credentials) is a configuration to fix, named without its password.
+      throw new ConfigError(
+        `cannot use the database ${describeDatabaseUrl(this.config.databaseUrl)}: ${(error as Error).message}`,
+        { cause: error },
+      );
+    }
+    assertNoDrift(status);
+    if (status.pending.length > 0) {
+      if (!(options.migrate ?? this.config.autoMigrate)) {
         throw new ConfigError(
           `${status.pending.length} database migration(s) pending (${status.pending.map((m) => `${m.plugin}/${m.id}`).join(", ")}): run \`rmos db migrate\``,
         );
+      }
+      for (const m of await this.migrate()) {
+        this.logger.info({ migration: `${m.plugin}/${m.id}` }, "migration applied");
       }
     }
     for (const plugin of this.plugins) {
@@ -312,19 +354,22 @@ export class Kernel implements BootedKernel {
   /** Readiness: storage writable, database reachable, migrations applied. */
   async readiness(): Promise<Readiness> {
     const checks: Readiness["checks"] = [];
-    const probe = path.join(this.config.dataDir, `.readyz-${process.pid}`);
-    try {
-      await fs.promises.writeFile(probe, "ok");
-      await fs.promises.unlink(probe);
-      checks.push({ name: "storage", ok: true, detail: `${this.config.dataDir} is writable` });
-    } catch (error) {
-      checks.push({ name: "storage", ok: false, detail: (error as Error).message });
+    // On PostgreSQL every record is in the database: there is no data directory to probe.
+    if (this.#database.kind === "sqlite") {
+      const probe = path.join(this.config.dataDir, `.readyz-${process.pid}`);
+      try {
+        await fs.promises.writeFile(probe, "ok");
+        await fs.promises.unlink(probe);
+        checks.push({ name: "storage", ok: true, detail: `${this.config.dataDir} is writable` });
+      } catch (error) {
+        checks.push({ name: "storage", ok: false, detail: (error as Error).message });
+      }
     }
     try {
       if (!this.#database.isOpen) throw new Error("the database is not open yet");
       await this.#database.query("SELECT 1");
       const status = await this.migrationStatus();
-      checks.push({ name: "database", ok: true, detail: "reachable" });
+      checks.push({ name: "database", ok: true, detail: `${this.#database.kind}: reachable` });
       const bad = status.pending.length + status.drifted.length + status.missing.length;
       checks.push({
         name: "migrations",

@@ -88,6 +88,8 @@ export interface AdvisoryStore {
   reviewEvents(assetId: string): Promise<ReviewEvent[]>;
   /** Counts of stored assets and decisions. */
   stats(): Promise<AdvisoryStats>;
+  /** Every stored asset id, in id order (`rmos db copy` walks a whole store with it). */
+  scan(): AsyncIterable<string>;
   close(): Promise<void>;
 }
 

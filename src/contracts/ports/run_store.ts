@@ -114,6 +114,8 @@ export interface RunStore {
   getSidecar(runId: string, name: string): Promise<Buffer | undefined>;
   /** The names of a run's sidecars that start with `prefix`, sorted. */
   listSidecars(runId: string, prefix: string): Promise<string[]>;
+  /** Every sidecar of every run (`rmos db copy` walks a whole store with it), in no set order. */
+  scanSidecars(): AsyncIterable<{ readonly run_id: string; readonly name: string }>;
   /** Rebuilds derived state (the index) from the authoritative records, when the backend has any. */
   rebuildIndex?(progress?: ProgressFn): Promise<{ indexed: number; corrupt: number }>;
   close(): Promise<void>;

@@ -94,6 +94,21 @@ export function advisoryStoreContract(name: string, factory: () => Promise<Advis
     );
 
     test(
+      "scan answers every stored asset id once",
+      withStore(async (store) => {
+        const ids: string[] = [];
+        for (let i = 0; i < 5; i++) {
+          const a = asset();
+          await store.createAsset(a);
+          ids.push(a.asset_id);
+        }
+        const scanned: string[] = [];
+        for await (const id of store.scan()) scanned.push(id);
+        assert.deepEqual([...scanned].sort(), [...ids].sort());
+      }),
+    );
+
+    test(
       "an unknown asset is undefined and has no events",
       withStore(async (store) => {
         const id = newId("adv").id;

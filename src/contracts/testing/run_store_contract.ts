@@ -180,6 +180,15 @@ export function runStoreContract(name: string, factory: () => Promise<RunStoreUn
         assert.equal(second.bytes.toString(), '{"a":1}');
         assert.deepEqual(await store.listSidecars(id, "advisory_"), ["advisory_x"]);
         assert.ok((await store.get(id, { fresh: true }))?.bytes.equals(run.bytes));
+        const other = (await store.create(makeArtifact())).artifact.run_id;
+        await store.putSidecar(other, "schema_2.json", Buffer.from("{}"));
+        const all: string[] = [];
+        for await (const s of store.scanSidecars()) all.push(`${s.run_id}/${s.name}`);
+        assert.deepEqual(
+          all.sort(),
+          [`${id}/advisory_x`, `${other}/schema_2.json`].sort(),
+          "scanSidecars sees every sidecar",
+        );
       }),
     );
 

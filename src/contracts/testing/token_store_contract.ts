@@ -1,7 +1,7 @@
 /**
  * The contract-test kit of the token store port: `tokenStoreContract(name, factory)`
  * registers node:test suites that every {@link TokenStore} backend must pass (SQLite
- * today, PostgreSQL next). What it checks: a stored token reads back exactly, with its
+ * and PostgreSQL). What it checks: a stored token reads back exactly, with its
  * digest and roles; `list` shows every token oldest first and never a digest; a token
  * id cannot be stored twice; revocation happens once (a second keeps the first time,
  * an unknown id says so); and a revocation through one connection is seen at once

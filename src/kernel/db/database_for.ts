@@ -1,10 +1,14 @@
 /**
  * Choosing the database backend from RMOS_DATABASE_URL: the one place the kernel maps
  * a URL to a `Database` implementation. The handle it answers is made without I/O and
- * opened by the kernel's `start`; `sqlite:<file>` is the embedded backend.
+ * opened by the kernel's `start`; `sqlite:<file>` is the embedded backend,
+ * `postgres://…` (or `postgresql://…`) PostgreSQL with one connection pool per instance
+ * (RMOS_PG_POOL_MAX connections).
  */
 import type { Database } from "../../contracts/ports/database.js";
 import { type AppConfig, ConfigError } from "../config.js";
+import { PostgresDatabase } from "./postgres/database.js";
+import { isPostgresUrl } from "./postgres/pool.js";
 import { SqliteDatabase, sqliteFileOf } from "./sqlite.js";
 
 /** A database as the kernel holds it: the plugins' port plus open and close. */
@@ -20,7 +24,6 @@ export interface KernelDatabase extends Database {
 export function databaseFor(config: AppConfig): KernelDatabase {
   const url = config.databaseUrl;
   if (url.startsWith("sqlite:")) return new SqliteDatabase(sqliteFileOf(url));
-  throw new ConfigError(
-    `RMOS_DATABASE_URL ${url.split("@").pop()}: only the embedded SQLite backend is available in this build`,
-  );
+  if (isPostgresUrl(url)) return new PostgresDatabase(url, { maxConnections: config.pgPoolMax });
+  throw new ConfigError(`RMOS_DATABASE_URL ${url.split("@").pop()}: not a sqlite:<file> or postgres:// URL`);
 }

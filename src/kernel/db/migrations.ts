@@ -17,7 +17,7 @@
 import { createHash } from "node:crypto";
 import fs from "node:fs";
 import { fileURLToPath } from "node:url";
-import type { Database } from "../../contracts/ports/database.js";
+import type { Database, SqlExecutor } from "../../contracts/ports/database.js";
 
 /** One migration file of one plugin. */
 export interface Migration {
@@ -78,39 +78,61 @@ export function loadMigrations(sources: ReadonlyArray<{ plugin: string; dir: URL
 }
 
 /** The key of the PostgreSQL advisory lock held by the one process applying migrations. */
-const MIGRATION_LOCK_KEY = 0x726d6f73; // "rmos"
+export const MIGRATION_LOCK_KEY = 0x726d6f73; // "rmos"
 
-async function ensureTable(database: Database): Promise<void> {
-  await database.exec(`CREATE TABLE IF NOT EXISTS rmos_migrations (
+/**
+ * Takes the migration lock inside transaction `tx`: on PostgreSQL a transaction-scoped
+ * advisory lock (SQLite's `BEGIN IMMEDIATE` already holds the write lock).
+ */
+export async function lockMigrations(database: Database, tx: SqlExecutor): Promise<void> {
+  if (database.kind === "postgres") await tx.query("SELECT pg_advisory_xact_lock(?)", [MIGRATION_LOCK_KEY]);
+}
+
+const CREATE_TABLE = `CREATE TABLE IF NOT EXISTS rmos_migrations (
     plugin TEXT NOT NULL,
     id TEXT NOT NULL,
     checksum TEXT NOT NULL,
     applied_at TEXT NOT NULL,
     PRIMARY KEY (plugin, id)
-  )`);
+  )`;
+
+/** Creates the record table under the migration lock (two first migrators never collide). */
+async function ensureTable(database: Database): Promise<void> {
+  await database.transaction(async (tx) => {
+    await lockMigrations(database, tx);
+    await tx.exec(CREATE_TABLE);
+  });
+}
+
+/** Whether the record table exists (read-only: an app role without CREATE may ask). */
+async function tableExists(database: Database): Promise<boolean> {
+  const rows =
+    database.kind === "postgres"
+      ? await database.query("SELECT 1 AS x WHERE to_regclass('rmos_migrations') IS NOT NULL")
+      : await database.query("SELECT 1 AS x FROM sqlite_master WHERE type = 'table' AND name = 'rmos_migrations'");
+  return rows.length > 0;
 }
 
 async function appliedRows(database: Database): Promise<AppliedMigration[]> {
+  if (!(await tableExists(database))) return [];
   return database.query<AppliedMigration>(
     "SELECT plugin, id, checksum, applied_at FROM rmos_migrations ORDER BY plugin, id",
   );
 }
 
-/** Compares the files with what the database has applied. */
-export async function migrationStatus(database: Database, migrations: readonly Migration[]): Promise<MigrationStatus> {
-  await ensureTable(database);
-  const applied = await appliedRows(database);
+/** The status of `files` against the `applied` records (only plugins that ship files are judged). */
+export function compareMigrations(applied: readonly AppliedMigration[], files: readonly Migration[]): MigrationStatus {
   const key = (p: string, id: string) => `${p}/${id}`;
   const appliedByKey = new Map(applied.map((a) => [key(a.plugin, a.id), a]));
-  const fileKeys = new Set(migrations.map((m) => key(m.plugin, m.id)));
+  const fileKeys = new Set(files.map((m) => key(m.plugin, m.id)));
   const pending: Migration[] = [];
   const drifted: MigrationStatus["drifted"] = [];
-  for (const migration of migrations) {
+  for (const migration of files) {
     const done = appliedByKey.get(key(migration.plugin, migration.id));
     if (!done) pending.push(migration);
     else if (done.checksum !== migration.checksum) drifted.push({ migration, applied: done });
   }
-  const plugins = new Set(migrations.map((m) => m.plugin));
+  const plugins = new Set(files.map((m) => m.plugin));
   const missing = applied.filter((a) => plugins.has(a.plugin) && !fileKeys.has(key(a.plugin, a.id)));
   const latest = new Map<string, AppliedMigration>();
   for (const a of applied) {
@@ -122,7 +144,12 @@ export async function migrationStatus(database: Database, migrations: readonly M
     const last = latest.get(migration.plugin);
     if (last && migration.id < last.id) outOfOrder.push({ migration, appliedAfter: last });
   }
-  return { applied, pending, drifted, missing, outOfOrder };
+  return { applied: [...applied], pending, drifted, missing, outOfOrder };
+}
+
+/** Compares the files with what the database has applied (read-only). */
+export async function migrationStatus(database: Database, migrations: readonly Migration[]): Promise<MigrationStatus> {
+  return compareMigrations(await appliedRows(database), migrations);
 }
 
 /** Throws MigrationDriftError when the status shows drift, missing files or a migration out of order. */
@@ -151,13 +178,14 @@ export async function applyMigrations(
   migrations: readonly Migration[],
   onApplied?: (m: Migration) => void,
 ): Promise<Migration[]> {
+  await ensureTable(database);
   assertNoDrift(await migrationStatus(database, migrations));
   const done: Migration[] = [];
   for (const migration of migrations) {
     let appliedMeanwhile: string | undefined;
     try {
       appliedMeanwhile = await database.transaction(async (tx) => {
-        if (database.kind === "postgres") await tx.query("SELECT pg_advisory_xact_lock(?)", [MIGRATION_LOCK_KEY]);
+        await lockMigrations(database, tx);
         const [row] = await tx.query<{ checksum: string }>(
           "SELECT checksum FROM rmos_migrations WHERE plugin = ? AND id = ?",
           [migration.plugin, migration.id],

@@ -109,8 +109,11 @@ export interface PluginInstance {
   close?(): Promise<void>;
 }
 
-/** SQL migration folders (`NNNN_name.sql`), one per backend the plugin supports. */
-export type PluginMigrations = Readonly<Partial<Record<DatabaseKind, URL>>>;
+/**
+ * SQL migration folders (`NNNN_name.sql`), one per backend the plugin supports; `null`
+ * for a backend on which the plugin keeps no tables (its store lives in files there).
+ */
+export type PluginMigrations = Readonly<Partial<Record<DatabaseKind, URL | null>>>;
 
 /** A plugin. */
 export interface Plugin<C extends Consumes = Consumes> {

@@ -1,14 +1,17 @@
 /**
  * The storage toolkit the kernel offers plugin stores, in one import: durable
  * write-once files (fsynced file and directory, temp names cleared at start), grouped
- * fsyncs and grouped SQLite commits, the one backend-specific accessor (the raw
- * better-sqlite3 connection of the embedded database), and the refusal a plugin's
+ * fsyncs and grouped SQLite commits, the backend-specific accessors (the raw
+ * better-sqlite3 connection of the embedded database, the `pg` pool of a PostgreSQL
+ * one, and whether a key can be stored in a PostgreSQL text column), and the refusal a plugin's
  * `storage.ts` gives for a backend it has no store for yet. The implementations stay
  * in src/kernel/fs and src/kernel/db; plugins import them only from here.
  */
 import type { DatabaseKind } from "../../contracts/ports/database.js";
 
 export { GroupCommit } from "../db/group_commit.js";
+export { postgresPoolOf } from "../db/postgres/database.js";
+export { isStorableKey } from "../db/postgres/text_keys.js";
 export { sqliteConnectionOf } from "../db/sqlite.js";
 export {
   ensureDirDurable,

@@ -160,6 +160,17 @@ export class FileAdvisoryStore implements AdvisoryStore {
     }
   }
 
+  /** Every stored asset id, partition by partition, in id order within each. */
+  async *scan(): AsyncIterable<string> {
+    for (const partition of await this.#partitions()) {
+      const names = (await fs.readdir(path.join(this.root, partition))).sort();
+      for (const name of names) {
+        const asset = ASSET_FILE.exec(name);
+        if (asset) yield asset[1] as string;
+      }
+    }
+  }
+
   async #partitions(): Promise<string[]> {
     try {
       return (await fs.readdir(this.root)).filter((n) => PARTITION.test(n)).sort();

@@ -1,7 +1,7 @@
 /**
  * The reverse of the advisory links: for each asset, the runs it is linked to and who
  * created each run, in the table `advisory_linked_runs` of the service's database
- * (migrations/<backend>/0001_linked_runs.sql). The links themselves stay write-once
+ * (migrations/sqlite/0001_linked_runs.sql, migrations/postgres/0002_linked_runs.sql). The links themselves stay write-once
  * sidecars beside the runs; this table exists so that the four-eyes rule of a review —
  * no principal reviews an asset linked to a run it created — can ask "which runs?"
  * without scanning every run. A row is written before its link sidecar, so a link

@@ -49,14 +49,15 @@ export const advisoryPlugin = definePlugin({
 
   init({ db, runs, verifiers, upcaster, policy, provider, log, logSources }, ctx) {
     const config = ctx.readConfig(AdvisoryConfigSchema);
-    const store = advisoryStorage(ctx.backend, ctx.config, ctx.logger, log);
+    const storage = advisoryStorage(db, ctx.config, ctx.logger, log);
+    const store = storage.store;
     const metrics = new AdvisoryMetrics(ctx.metrics, () => store.stats());
     const approval = selectApprovalPolicy(config.policy, policy);
     const explainer = provider ?? rulesExplainer;
     logSources?.add({
       name: "advisory",
       types: ["advisory_asset", "advisory_review"],
-      digests: () => store.logDigests(),
+      digests: () => storage.logDigests(),
     });
     verifiers.add(advisoryLinkVerifier(() => ({ runs, advisories: store })));
     const service = new AdvisoryService({
@@ -75,15 +76,15 @@ export const advisoryPlugin = definePlugin({
       provide: [bind(ADVISORY_STORE, store)],
       routes: (r) => registerAdvisoryRoutes(r, service),
       async start() {
-        const opened = await store.open();
-        const recovered = [await store.recoverLeaves(), await service.recoverLinkLeaves()];
+        const opened = await storage.open();
+        const recovered = [await storage.recoverLeaves(), await service.recoverLinkLeaves()];
         if (recovered.some((r) => r.appended + r.forgotten > 0)) {
           ctx.logger.warn({ assets_and_reviews: recovered[0], links: recovered[1] }, "advisory log leaves recovered");
         }
         const described = { policy: approval.name, provider: explainer.id, provider_call: config.provider };
         ctx.logger.info({ ...opened, ...described }, "advisory store opened");
       },
-      close: () => store.close(),
+      close: () => storage.close(),
     };
   },
 });

@@ -7,6 +7,7 @@
  * every blob through it.
  */
 import { BLOB_STORE } from "../../contracts/ports/blob_store.js";
+import { DATABASE } from "../../contracts/ports/database.js";
 import { RUN_STORE } from "../../contracts/ports/run_store.js";
 import { RUN_VERIFIERS } from "../../contracts/ports/run_verifiers.js";
 import { bind, definePlugin } from "../../kernel/plugin_api/plugin.js";
@@ -18,11 +19,14 @@ import { attachmentsRunVerifier } from "./verifier.js";
 
 export const attachmentsPlugin = definePlugin({
   name: "attachments",
+  // Files under the data directory on the embedded backend; tables on PostgreSQL.
+  migrations: { sqlite: null, postgres: new URL("./migrations/postgres/", import.meta.url) },
   provides: [BLOB_STORE],
-  consumes: { runs: RUN_STORE, verifiers: RUN_VERIFIERS },
+  consumes: { db: DATABASE, runs: RUN_STORE, verifiers: RUN_VERIFIERS },
 
-  init({ runs, verifiers }, ctx) {
-    const blobs = blobStorage(ctx.backend, ctx.config, ctx.logger);
+  init({ db, runs, verifiers }, ctx) {
+    const storage = blobStorage(db, ctx.config, ctx.logger);
+    const blobs = storage.store;
     const metrics = new UploadMetrics(ctx.metrics);
     verifiers.add(attachmentsRunVerifier(() => blobs));
     const service = new AttachmentsService({
@@ -34,8 +38,8 @@ export const attachmentsPlugin = definePlugin({
     return {
       provide: [bind(BLOB_STORE, blobs)],
       routes: (r) => registerAttachmentsRoutes(r, service),
-      start: () => blobs.open(),
-      close: () => blobs.close(),
+      start: () => storage.open(),
+      close: () => storage.close(),
     };
   },
 });

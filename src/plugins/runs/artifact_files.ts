@@ -13,6 +13,7 @@ import { TEMP_PREFIX, removeTempFiles, writeOnceDurable } from "../../kernel/plu
 
 const PARTITION = /^\d{4}-\d{2}-\d{2}$/;
 const RUN_FILE = /^(run_[0-9A-Za-z]+)\.json$/;
+const SIDECAR_FILE = /^(run_[0-9A-Za-z]+)_([a-z][A-Za-z0-9_.-]{0,120})\.json$/;
 
 /** A run file found on disk. */
 export interface RunFile {
@@ -105,7 +106,7 @@ export class ArtifactFiles {
   }
 
   /** Every sidecar file whose name starts with `<run id>_<prefix>`, partition by partition. */
-  async *scanSidecars(prefix: string): AsyncGenerator<{ runId: string; name: string; location: string }> {
+  async *scanSidecarFiles(prefix: string): AsyncGenerator<{ runId: string; name: string; location: string }> {
     const pattern = new RegExp(`^(run_[0-9A-Za-z]+)_(${prefix}[^/]*)\\.json$`);
     for (const partition of await this.partitions()) {
       const names = (await fs.readdir(path.join(this.root, partition))).sort();
@@ -113,6 +114,17 @@ export class ArtifactFiles {
         if (name.startsWith(TEMP_PREFIX)) continue;
         const m = pattern.exec(name);
         if (m) yield { runId: m[1] as string, name: m[2] as string, location: `runs/${partition}/${name}` };
+      }
+    }
+  }
+
+  /** Every sidecar file, partition by partition: one directory listing per partition. */
+  async *scanSidecars(): AsyncGenerator<{ run_id: string; name: string }> {
+    for (const partition of await this.partitions()) {
+      for (const file of await fs.readdir(path.join(this.root, partition))) {
+        if (file.startsWith(TEMP_PREFIX)) continue;
+        const m = SIDECAR_FILE.exec(file);
+        if (m) yield { run_id: m[1] as string, name: m[2] as string };
       }
     }
   }

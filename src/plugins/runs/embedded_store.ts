@@ -338,6 +338,10 @@ export class EmbeddedRunStore implements RunStore {
     return this.files.listSidecars(row.location.split("/")[1] as string, runId, prefix);
   }
 
+  scanSidecars(): AsyncIterable<{ run_id: string; name: string }> {
+    return this.files.scanSidecars();
+  }
+
   async rebuildIndex(progress?: ProgressFn): Promise<{ indexed: number; corrupt: number }> {
     const files: RunFile[] = [];
     for await (const file of this.files.scan()) files.push(file);
@@ -363,7 +367,7 @@ export class EmbeddedRunStore implements RunStore {
     for await (const file of this.files.scan()) {
       yield { type: "run", id: file.runId, sha256: sha256Hex(await this.files.read(file.location)) };
     }
-    for await (const sidecar of this.files.scanSidecars(ADVISORY_LINK_PREFIX)) {
+    for await (const sidecar of this.files.scanSidecarFiles(ADVISORY_LINK_PREFIX)) {
       yield {
         type: "advisory_link",
         id: advisoryLinkLeafId(sidecar.runId, sidecar.name.slice(ADVISORY_LINK_PREFIX.length)),

@@ -38,7 +38,10 @@ export const runsPlugin = definePlugin({
     log: optional(TRANSPARENCY_LOG),
     logSources: optional(LOG_RECORD_SOURCES),
   },
-  migrations: { sqlite: new URL("./migrations/sqlite/", import.meta.url) },
+  migrations: {
+    sqlite: new URL("./migrations/sqlite/", import.meta.url),
+    postgres: new URL("./migrations/postgres/", import.meta.url),
+  },
   commands: [verifyCommand, reindexCommand],
 
   init({ db, blobs, upcaster, log, logSources }, ctx) {

@@ -2,8 +2,10 @@
  * The runs plugin's storage, chosen in this one place from the configured database:
  * on SQLite the embedded run store (date-partitioned artifact files plus the SQLite
  * index, opened and reconciled at start; each run's log leaf in its index row's
- * transaction when the transparency log is loaded) and the SQLite idempotency store. A backend
- * without stores here is refused when the kernel is built.
+ * transaction when the transparency log is loaded) and the SQLite idempotency store; on
+ * PostgreSQL the partitioned artifact tables and the shared idempotency reservations
+ * (built on first use, once the kernel has opened and migrated the database), so that
+ * every instance on the database answers the same.
  */
 import type { Database } from "../../contracts/ports/database.js";
 import type { RecordDigest } from "../../contracts/log_reconcile.js";
@@ -11,8 +13,10 @@ import type { IdempotencyStore } from "../../contracts/ports/idempotency_store.j
 import type { RunStore } from "../../contracts/ports/run_store.js";
 import type { TransparencyLog } from "../../contracts/ports/transparency_log.js";
 import type { AppConfig, Logger } from "../../kernel/plugin_api/plugin.js";
-import { builtOnFirstUse, noStoreFor, sqliteConnectionOf } from "../../kernel/plugin_api/storage.js";
+import { builtOnFirstUse, postgresPoolOf, sqliteConnectionOf } from "../../kernel/plugin_api/storage.js";
 import { EmbeddedRunStore } from "./embedded_store.js";
+import { PostgresIdempotencyStore } from "./postgres_idempotency_store.js";
+import { PostgresRunStore } from "./postgres_run_store.js";
 import { SqliteIdempotencyStore } from "./sqlite_idempotency_store.js";
 
 /** The runs plugin's stores and their lifecycle. */
@@ -41,7 +45,14 @@ export function runsStorage(db: Database, config: AppConfig, logger: Logger, log
         close: () => runs.close(),
       };
     }
-    case "postgres":
-      throw noStoreFor("runs", db.kind);
+    case "postgres": {
+      const runs = builtOnFirstUse(() => new PostgresRunStore(postgresPoolOf(db), { cacheBytes: config.cacheBytes }));
+      return {
+        runs,
+        idempotency: builtOnFirstUse(() => new PostgresIdempotencyStore(postgresPoolOf(db))),
+        open: async () => {},
+        close: () => runs.close(),
+      };
+    }
   }
 }

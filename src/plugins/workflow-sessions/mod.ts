@@ -27,7 +27,10 @@ export const workflowSessionsPlugin = definePlugin({
     log: optional(TRANSPARENCY_LOG),
     logSources: optional(LOG_RECORD_SOURCES),
   },
-  migrations: { sqlite: new URL("./migrations/sqlite/", import.meta.url) },
+  migrations: {
+    sqlite: new URL("./migrations/sqlite/", import.meta.url),
+    postgres: new URL("./migrations/postgres/", import.meta.url),
+  },
 
   init({ db, runs, log, logSources }) {
     const store = sessionStorage(db, log);

@@ -7,3 +7,5 @@ CREATE TABLE advisory_linked_runs (
   run_created_by TEXT NOT NULL,
   PRIMARY KEY (advisory_id, run_id)
 );
+
+INSERT INTO rmos_table_policies (table_name, policy) VALUES ('advisory_linked_runs', 'audit_trail');

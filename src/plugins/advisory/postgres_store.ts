@@ -1,0 +1,163 @@
+/**
+ * The AdvisoryStore on PostgreSQL (tables of migrations/postgres/0001_advisory.sql),
+ * shared by every instance. An asset row keeps the RFC 8785 canonical bytes of the
+ * record, as the embedded store's file does, and is inserted once (primary key: a
+ * second create of the id is AdvisoryAssetExistsError). A decision is an event row;
+ * the unique index on asset_id admits one, so of two concurrent decisions on any
+ * instances exactly one is recorded and the other is answered with it. Everything read
+ * back is parsed, checked to be the canonical bytes, and its content hash recomputed;
+ * a damaged record raises CorruptAdvisoryError. Counts come from the tables, so every
+ * instance reports the same.
+ */
+import type pg from "pg";
+import { canonicalize } from "../../contracts/jcs.js";
+import {
+  AdvisoryAssetExistsError,
+  type AdvisoryAssetRecord,
+  type AdvisoryStats,
+  type AdvisoryStore,
+  CorruptAdvisoryError,
+  type DecisionOutcome,
+  type ReviewEvent,
+  advisoryContentHash,
+} from "../../contracts/ports/advisory_store.js";
+import { isStorableKey } from "../../kernel/plugin_api/storage.js";
+import { ReviewEventSchema, StoredAssetSchema } from "./schemas.js";
+
+const FOREIGN_KEY_VIOLATION = "23503";
+
+export class PostgresAdvisoryStore implements AdvisoryStore {
+  readonly #pool: pg.Pool;
+
+  /** A store on `pool`, whose database `rmos db migrate` has migrated. The pool stays the caller's. */
+  constructor(pool: pg.Pool) {
+    this.#pool = pool;
+  }
+
+  async createAsset(asset: AdvisoryAssetRecord): Promise<void> {
+    const valid = StoredAssetSchema.parse(asset) as AdvisoryAssetRecord;
+    const bytes = Buffer.from(canonicalize(valid), "utf8");
+    const { rowCount } = await this.#pool.query(
+      `INSERT INTO advisory_assets (asset_id, asset_type, content_hash, created_at_utc, record) VALUES ($1, $2, $3, $4, $5)
+       ON CONFLICT (asset_id) DO NOTHING`,
+      [valid.asset_id, valid.asset_type, valid.content_hash, valid.created_at_utc, bytes],
+    );
+    if (rowCount !== 1) throw new AdvisoryAssetExistsError(asset.asset_id);
+  }
+
+  async getAsset(assetId: string): Promise<AdvisoryAssetRecord | undefined> {
+    if (!isStorableKey(assetId)) return undefined;
+    const { rows } = await this.#pool.query<{ record: Buffer }>(
+      "SELECT record FROM advisory_assets WHERE asset_id = $1",
+      [assetId],
+    );
+    const bytes = rows[0]?.record;
+    if (!bytes) return undefined;
+    const where = `advisory_assets/${assetId}`;
+    let parsed: AdvisoryAssetRecord;
+    try {
+      parsed = StoredAssetSchema.parse(JSON.parse(bytes.toString("utf8"))) as AdvisoryAssetRecord;
+    } catch (error) {
+      throw new CorruptAdvisoryError(
+        assetId,
+        where,
+        `not a valid asset record (${(error as Error).message.slice(0, 200)})`,
+      );
+    }
+    if (parsed.asset_id !== assetId) throw new CorruptAdvisoryError(assetId, where, `it names ${parsed.asset_id}`);
+    if (canonicalize(parsed) !== bytes.toString("utf8")) {
+      throw new CorruptAdvisoryError(assetId, where, "its bytes are not the canonical JSON that was written");
+    }
+    const actual = advisoryContentHash(parsed.suggestion_data);
+    if (actual !== parsed.content_hash) {
+      throw new CorruptAdvisoryError(
+        assetId,
+        where,
+        `content hash is ${actual}, the record says ${parsed.content_hash}`,
+      );
+    }
+    return parsed;
+  }
+
+  async recordDecision(event: ReviewEvent): Promise<DecisionOutcome> {
+    const valid = ReviewEventSchema.parse(event) as ReviewEvent;
+    let rowCount: number | null;
+    try {
+      ({ rowCount } = await this.#pool.query(
+        `INSERT INTO advisory_review_events (asset_id, decision, recorded_at_utc, record) VALUES ($1, $2, $3, $4)
+         ON CONFLICT (asset_id) DO NOTHING`,
+        [valid.asset_id, valid.decision, valid.recorded_at_utc, Buffer.from(canonicalize(valid), "utf8")],
+      ));
+    } catch (error) {
+      if ((error as { code?: string }).code === FOREIGN_KEY_VIOLATION) {
+        throw new Error(`advisory asset ${event.asset_id} is not stored; a decision needs its asset`);
+      }
+      throw error;
+    }
+    if (rowCount === 1) return { recorded: true, event: valid };
+    const [existing] = await this.reviewEvents(event.asset_id);
+    if (!existing) throw new Error(`the decision on ${event.asset_id} was refused as a second one but cannot be read`);
+    return { recorded: false, existing };
+  }
+
+  async reviewEvents(assetId: string): Promise<ReviewEvent[]> {
+    if (!isStorableKey(assetId)) return [];
+    const { rows } = await this.#pool.query<{ record: Buffer }>(
+      "SELECT record FROM advisory_review_events WHERE asset_id = $1 ORDER BY recorded_at_utc",
+      [assetId],
+    );
+    return rows.map(({ record }) => {
+      const where = `advisory_review_events/${assetId}`;
+      let event: ReviewEvent;
+      try {
+        event = ReviewEventSchema.parse(JSON.parse(record.toString("utf8"))) as ReviewEvent;
+      } catch (error) {
+        throw new CorruptAdvisoryError(
+          assetId,
+          where,
+          `review event unreadable (${(error as Error).message.slice(0, 200)})`,
+        );
+      }
+      if (event.asset_id !== assetId)
+        throw new CorruptAdvisoryError(assetId, where, `review event names ${event.asset_id}`);
+      return event;
+    });
+  }
+
+  async stats(): Promise<AdvisoryStats> {
+    const { rows } = await this.#pool.query<{
+      assets: string | number;
+      approved: string | number;
+      rejected: string | number;
+    }>(
+      `SELECT (SELECT count(*) FROM advisory_assets) AS assets,
+              count(*) FILTER (WHERE decision = 'approve') AS approved,
+              count(*) FILTER (WHERE decision = 'reject') AS rejected
+         FROM advisory_review_events`,
+    );
+    const row = rows[0];
+    return {
+      assets: Number(row?.assets ?? 0),
+      approved: Number(row?.approved ?? 0),
+      rejected: Number(row?.rejected ?? 0),
+    };
+  }
+
+  /** Every stored asset id in id order, read in batches of 1000 (keyset pagination). */
+  async *scan(): AsyncIterable<string> {
+    let after = "";
+    for (;;) {
+      const { rows } = await this.#pool.query<{ asset_id: string }>(
+        "SELECT asset_id FROM advisory_assets WHERE asset_id > $1 ORDER BY asset_id LIMIT 1000",
+        [after],
+      );
+      for (const row of rows) yield row.asset_id;
+      const last = rows[rows.length - 1];
+      if (!last || rows.length < 1000) return;
+      after = last.asset_id;
+    }
+  }
+
+  /** Nothing to release: the pool belongs to the caller. */
+  async close(): Promise<void> {}
+}

@@ -1,0 +1,341 @@
+/**
+ * The RunStore on PostgreSQL (tables of migrations/postgres/0001_runs.sql), shared by
+ * any number of instances.
+ *
+ * A create is one statement: a CTE inserts the index row (whose primary key makes the
+ * run id write-once across instances: of two writers exactly one commits, the other
+ * gets a unique violation → RunAlreadyExistsError) and the exact canonical bytes into
+ * the month partition of `runs_artifacts`. When that month has no partition yet, the
+ * statement fails as a whole, the store asks `runs_ensure_artifact_partitions` (which
+ * creates it and the next month, once, under an advisory lock) and retries. Reads
+ * re-check the bytes' SHA-256 against the index row. Lists are keyset pages in the
+ * embedded store's order (`created_us DESC, run_id DESC`), served by one index per
+ * filter. The only cache holds stored runs, which are write-once and so never stale.
+ */
+import type pg from "pg";
+import type { RiskLevel, RunStatus, RunSummary } from "../../contracts/artifact.js";
+import { sha256Hex } from "../../contracts/hashing.js";
+import { canonicalize } from "../../contracts/jcs.js";
+import {
+  CorruptArtifactError,
+  RunAlreadyExistsError,
+  type RunListQuery,
+  type RunPage,
+  type RunStore,
+  SIDECAR_NAME_PATTERN,
+  type ScannedRun,
+  type StoredArtifact,
+  type StoredRun,
+  assertGovernanceFields,
+} from "../../contracts/ports/run_store.js";
+import { parseUtc } from "../../contracts/time.js";
+import { isStorableKey } from "../../kernel/plugin_api/storage.js";
+import { parseStored } from "./embedded_store.js";
+import { ByteLruCache } from "./lru_cache.js";
+
+/** Options of {@link PostgresRunStore}. */
+export interface PostgresRunStoreOptions {
+  /** Bytes of stored runs kept in memory (default 64 MiB; 0 disables the cache). */
+  readonly cacheBytes?: number;
+  /** Months of partitions created ahead of the one a create needed (default 1). */
+  readonly partitionsAhead?: number;
+  /** Runs read per round trip by `scan` (default 500). */
+  readonly scanBatch?: number;
+}
+
+const SUMMARY_COLUMNS =
+  "run_id, created_us, created_at_utc, schema_version, mode, tool_id, status, risk_level, feasibility_sha256";
+
+interface SummaryRow {
+  run_id: string;
+  created_us: string | number;
+  created_at_utc: string;
+  schema_version: string;
+  mode: string;
+  tool_id: string;
+  status: string;
+  risk_level: string;
+  feasibility_sha256: string;
+}
+
+const INSERT_RUN = `WITH indexed AS (
+  INSERT INTO runs_index (run_id, created_us, created_at, created_at_utc, schema_version, mode, tool_id, status, risk_level, feasibility_sha256, sha256, size_bytes)
+  VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)
+  RETURNING run_id, created_at
+)
+INSERT INTO runs_artifacts (run_id, created_at, bytes) SELECT run_id, created_at, $13 FROM indexed`;
+
+const SELECT_RUN = `SELECT i.sha256, a.bytes, a.tableoid::regclass::text AS partition
+  FROM runs_index i
+  LEFT JOIN runs_artifacts a ON a.run_id = i.run_id AND a.created_at = i.created_at
+  WHERE i.run_id = $1`;
+
+/** A pg error's SQLSTATE and constraint, when it is one. */
+function pgError(error: unknown): { code?: string; constraint?: string; message: string } {
+  return error as { code?: string; constraint?: string; message: string };
+}
+
+const UNIQUE_VIOLATION = "23505";
+const FOREIGN_KEY_VIOLATION = "23503";
+const CHECK_VIOLATION = "23514";
+
+function isMissingPartition(error: unknown): boolean {
+  const e = pgError(error);
+  return e.code === CHECK_VIOLATION && /no partition of relation/.test(e.message);
+}
+
+function toSummary(row: SummaryRow): RunSummary {
+  return {
+    run_id: row.run_id,
+    created_at_utc: row.created_at_utc,
+    schema_version: row.schema_version,
+    mode: row.mode,
+    tool_id: row.tool_id,
+    status: row.status as RunStatus,
+    risk_level: row.risk_level as RiskLevel,
+    feasibility_sha256: row.feasibility_sha256,
+  };
+}
+
+/** A just-written run, its artifact parsed from the stored bytes on first use. */
+function storedRunOf(bytes: Buffer, sha256: string): StoredRun {
+  let artifact: StoredArtifact | undefined;
+  return {
+    bytes,
+    sha256,
+    get artifact(): StoredArtifact {
+      artifact ??= JSON.parse(bytes.toString("utf8")) as StoredArtifact;
+      return artifact;
+    },
+  };
+}
+
+/**
+ * The SQL of a list page (newest first, one row more than `limit` to tell whether more
+ * follow) and its parameters. Exported for `EXPLAIN` in the scale-out docs.
+ */
+export function runListSql(query: RunListQuery): { sql: string; params: Array<string | number> } {
+  const where: string[] = [];
+  const params: Array<string | number> = [];
+  const param = (value: string | number) => {
+    params.push(value);
+    return `$${params.length}`;
+  };
+  for (const column of ["mode", "tool_id", "status", "risk_level"] as const) {
+    const value = query[column];
+    if (value !== undefined) where.push(`${column} = ${param(value)}`);
+  }
+  if (query.created_from_us !== undefined) where.push(`created_us >= ${param(query.created_from_us)}`);
+  if (query.created_to_us !== undefined) where.push(`created_us < ${param(query.created_to_us)}`);
+  if (query.after) {
+    // A row comparison, which the (…, created_us DESC, run_id DESC) indexes serve as a range.
+    where.push(`(created_us, run_id) < (${param(query.after.created_us)}, ${param(query.after.run_id)})`);
+  }
+  const sql = `SELECT ${SUMMARY_COLUMNS} FROM runs_index ${where.length > 0 ? `WHERE ${where.join(" AND ")}` : ""} ORDER BY created_us DESC, run_id DESC LIMIT ${param(query.limit + 1)}`;
+  return { sql, params };
+}
+
+export class PostgresRunStore implements RunStore {
+  readonly #pool: pg.Pool;
+  #cache: ByteLruCache<StoredRun>;
+  readonly #cacheBytes: number;
+  readonly #ahead: number;
+  readonly #scanBatch: number;
+
+  /** A store on `pool`, whose database `rmos db migrate` has migrated. The pool stays the caller's. */
+  constructor(pool: pg.Pool, options: PostgresRunStoreOptions = {}) {
+    this.#pool = pool;
+    this.#cacheBytes = options.cacheBytes ?? 64 * 1024 * 1024;
+    this.#cache = new ByteLruCache(this.#cacheBytes);
+    this.#ahead = options.partitionsAhead ?? 1;
+    this.#scanBatch = options.scanBatch ?? 500;
+  }
+
+  async create(artifact: StoredArtifact): Promise<StoredRun> {
+    assertGovernanceFields(artifact);
+    const bytes = Buffer.from(canonicalize(artifact), "utf8");
+    const sha256 = sha256Hex(bytes);
+    const created = parseUtc(artifact.created_at_utc);
+    const decision = artifact.decision as { risk_level: string };
+    const hashes = artifact.hashes as { feasibility_sha256: string };
+    const params = [
+      artifact.run_id,
+      created.micros,
+      created.iso,
+      artifact.created_at_utc,
+      artifact.schema_version,
+      String(artifact.mode ?? ""),
+      String(artifact.tool_id ?? ""),
+      String(artifact.status ?? ""),
+      decision.risk_level,
+      hashes.feasibility_sha256,
+      sha256,
+      bytes.length,
+      bytes,
+    ];
+    for (let attempt = 1; ; attempt++) {
+      try {
+        await this.#pool.query(INSERT_RUN, params);
+        break;
+      } catch (error) {
+        if (pgError(error).code === UNIQUE_VIOLATION && pgError(error).constraint === "runs_index_pkey") {
+          throw new RunAlreadyExistsError(artifact.run_id);
+        }
+        if (attempt === 1 && isMissingPartition(error)) {
+          await this.#pool.query("SELECT runs_ensure_artifact_partitions($1, $2)", [created.iso, this.#ahead]);
+          continue;
+        }
+        throw error;
+      }
+    }
+    const stored = storedRunOf(bytes, sha256);
+    this.#cache.set(artifact.run_id, stored);
+    return stored;
+  }
+
+  async get(runId: string, options: { fresh?: boolean } = {}): Promise<StoredRun | undefined> {
+    const cached = options.fresh ? undefined : this.#cache.get(runId);
+    if (cached) return cached;
+    if (!isStorableKey(runId)) return undefined;
+    const { rows } = await this.#pool.query<{ sha256: string; bytes: Buffer | null; partition: string | null }>(
+      SELECT_RUN,
+      [runId],
+    );
+    const row = rows[0];
+    if (!row) return undefined;
+    const stored = this.#checked(runId, row.partition ?? "runs_artifacts", row.bytes, row.sha256);
+    this.#cache.set(runId, stored);
+    return stored;
+  }
+
+  #checked(runId: string, partition: string, bytes: Buffer | null, expectedSha: string): StoredRun {
+    const location = `${partition}/${runId}`;
+    if (!bytes) throw new CorruptArtifactError(runId, location, "its index row has no artifact row");
+    const sha256 = sha256Hex(bytes);
+    if (sha256 !== expectedSha) {
+      throw new CorruptArtifactError(
+        runId,
+        location,
+        `bytes changed since written (sha256 ${sha256}, recorded ${expectedSha})`,
+      );
+    }
+    return { artifact: parseStored(runId, location, bytes), bytes, sha256 };
+  }
+
+  async has(runId: string): Promise<boolean> {
+    if (!isStorableKey(runId)) return false;
+    const { rowCount } = await this.#pool.query("SELECT 1 FROM runs_index WHERE run_id = $1", [runId]);
+    return rowCount === 1;
+  }
+
+  async list(query: RunListQuery): Promise<RunPage> {
+    const { sql, params } = runListSql(query);
+    const { rows } = await this.#pool.query<SummaryRow>(sql, params);
+    const more = rows.length > query.limit;
+    const page = more ? rows.slice(0, query.limit) : rows;
+    const last = page.at(-1);
+    return {
+      items: page.map(toSummary),
+      next: more && last ? { created_us: Number(last.created_us), run_id: last.run_id } : null,
+    };
+  }
+
+  async count(): Promise<number> {
+    const { rows } = await this.#pool.query<{ n: string | number }>("SELECT count(*) AS n FROM runs_index");
+    return Number(rows[0]?.n ?? 0);
+  }
+
+  async versionCounts(): Promise<Record<string, number>> {
+    const { rows } = await this.#pool.query<{ schema_version: string; n: string | number }>(
+      "SELECT schema_version, count(*) AS n FROM runs_index GROUP BY schema_version",
+    );
+    return Object.fromEntries(rows.map((r) => [r.schema_version, Number(r.n)]));
+  }
+
+  /** Every artifact row (the authoritative bytes), by run id, in pages. */
+  async *scan(): AsyncGenerator<ScannedRun> {
+    let after = "";
+    for (;;) {
+      const { rows } = await this.#pool.query<{ run_id: string; partition: string }>(
+        "SELECT run_id, tableoid::regclass::text AS partition FROM runs_artifacts WHERE run_id > $1 ORDER BY run_id LIMIT $2",
+        [after, this.#scanBatch],
+      );
+      for (const row of rows) {
+        const location = `${row.partition}/${row.run_id}`;
+        yield {
+          run_id: row.run_id,
+          location,
+          read: async () => {
+            const found = await this.#pool.query<{ sha256: string | null; bytes: Buffer }>(
+              `SELECT i.sha256, a.bytes FROM runs_artifacts a LEFT JOIN runs_index i ON i.run_id = a.run_id
+                WHERE a.run_id = $1 AND a.tableoid = $2::regclass`,
+              [row.run_id, row.partition],
+            );
+            const hit = found.rows[0];
+            if (!hit) throw new CorruptArtifactError(row.run_id, location, "its row is gone");
+            if (hit.sha256 === null) throw new CorruptArtifactError(row.run_id, location, "it has no index row");
+            return this.#checked(row.run_id, row.partition, hit.bytes, hit.sha256);
+          },
+        };
+      }
+      const last = rows.at(-1);
+      if (!last || rows.length < this.#scanBatch) return;
+      after = last.run_id;
+    }
+  }
+
+  async putSidecar(runId: string, name: string, bytes: Buffer): Promise<{ created: boolean; bytes: Buffer }> {
+    if (!SIDECAR_NAME_PATTERN.test(name)) throw new Error(`sidecar name ${name} is not allowed`);
+    try {
+      const inserted = await this.#pool.query(
+        "INSERT INTO runs_sidecars (run_id, name, bytes) VALUES ($1, $2, $3) ON CONFLICT (run_id, name) DO NOTHING",
+        [runId, name, bytes],
+      );
+      if (inserted.rowCount === 1) return { created: true, bytes };
+    } catch (error) {
+      if (pgError(error).code === FOREIGN_KEY_VIOLATION) throw new Error(`run ${runId} is not stored`);
+      throw error;
+    }
+    const existing = await this.getSidecar(runId, name);
+    if (!existing) throw new Error(`sidecar ${name} of run ${runId} was refused as a duplicate but cannot be read`);
+    return { created: false, bytes: existing };
+  }
+
+  async getSidecar(runId: string, name: string): Promise<Buffer | undefined> {
+    if (!SIDECAR_NAME_PATTERN.test(name) || !isStorableKey(runId)) return undefined;
+    const { rows } = await this.#pool.query<{ bytes: Buffer }>(
+      "SELECT bytes FROM runs_sidecars WHERE run_id = $1 AND name = $2",
+      [runId, name],
+    );
+    return rows[0]?.bytes;
+  }
+
+  async listSidecars(runId: string, prefix: string): Promise<string[]> {
+    if (!isStorableKey(runId) || !isStorableKey(prefix)) return [];
+    const { rows } = await this.#pool.query<{ name: string }>(
+      "SELECT name FROM runs_sidecars WHERE run_id = $1 AND starts_with(name, $2) ORDER BY name",
+      [runId, prefix],
+    );
+    return rows.map((r) => r.name);
+  }
+
+  /** Every sidecar's run and name, in batches of 1000 (keyset pagination). */
+  async *scanSidecars(): AsyncGenerator<{ run_id: string; name: string }> {
+    let after = { run_id: "", name: "" };
+    for (;;) {
+      const { rows } = await this.#pool.query<{ run_id: string; name: string }>(
+        "SELECT run_id, name FROM runs_sidecars WHERE (run_id, name) > ($1, $2) ORDER BY run_id, name LIMIT 1000",
+        [after.run_id, after.name],
+      );
+      yield* rows;
+      const last = rows[rows.length - 1];
+      if (!last || rows.length < 1000) return;
+      after = last;
+    }
+  }
+
+  /** Drops the cache; the pool belongs to the caller. */
+  async close(): Promise<void> {
+    this.#cache = new ByteLruCache(this.#cacheBytes);
+  }
+}
