@@ -27,7 +27,7 @@ const numberArg = (name: string): number | undefined => {
   return n;
 };
 const soak = args.includes("--soak");
-const only = args.filter((a, i) => !a.startsWith("--") && !args[i - 1]?.startsWith("--soak-"));
+const only = args.filter((a, i) => !a.startsWith("--") && !/^--(soak-|scale$|pg-copy-runs$)/.test(args[i - 1] ?? ""));
 /** Whether benchmark `name` runs: with `--soak`, none but the soak. */
 const wants = (name: string) => !soak && (only.length === 0 || only.includes(name));
 
@@ -73,6 +73,16 @@ try {
   await optional("transparency-log", async () => {
     const m = await import("./transparency-log/append_bench.js" as string);
     return [await m.runLogBench({ workDir: path.join(workDir, "log"), seconds: quick ? 2 : 5 })];
+  });
+  await optional("postgres", async () => {
+    const m = await import("./postgres/postgres_bench.js" as string);
+    const scale = numberArg("--scale") ?? (quick ? 5_000 : 100_000);
+    return m.runPostgresBench({
+      workDir: path.join(workDir, "postgres"),
+      seconds: quick ? 2 : 5,
+      scale,
+      copyRuns: numberArg("--pg-copy-runs") ?? (quick ? 2_000 : 100_000),
+    });
   });
   await optional("v1-compat", async () => {
     const m = await import("./v1-compat/import_bench.js" as string);
