@@ -87,6 +87,8 @@ export interface StartOptions {
 export class Kernel implements BootedKernel {
   readonly app: KernelApp;
   readonly plugins: readonly Plugin[];
+  /** Plugins of the list left out because they have no store for the configured backend. */
+  readonly unsupported: readonly string[];
   readonly config: AppConfig;
   readonly logger: Logger;
   readonly metrics: HttpMetrics;
@@ -117,8 +119,15 @@ export class Kernel implements BootedKernel {
     // Hook (console): the kernel's registry of non-API pages (web_surfaces.ts); plugins consume it.
     this.#surfaces = new WebSurfaceRegistry();
     this.#services.set(WEB_SURFACES, this.#surfaces);
+    // With RMOS_PLUGINS=all, the plugins that have no store for this backend are left out
+    // (warned at start); a plugin named explicitly is kept, and refuses by name in its init.
+    const backend = this.#database.kind;
+    this.unsupported =
+      options.config.plugins === "all"
+        ? options.plugins.filter((p) => p.backends && !p.backends.includes(backend)).map((p) => p.name)
+        : [];
     this.plugins = orderPlugins(
-      options.plugins,
+      options.plugins.filter((p) => !this.unsupported.includes(p.name)),
       options.config.plugins,
       new Set([DATABASE, TOKEN_STORE, WEB_SURFACES]),
     );
@@ -320,6 +329,12 @@ export class Kernel implements BootedKernel {
   async start(options: StartOptions = {}): Promise<void> {
     this.#authMiddleware();
     for (const warning of this.config.auth.warnings) this.logger.warn({ auth: this.config.auth.mode }, warning);
+    if (this.unsupported.length > 0) {
+      this.logger.warn(
+        { backend: this.#database.kind, plugins: this.unsupported },
+        `running without ${this.unsupported.join(", ")}: no store for a ${this.#database.kind} database in this build`,
+      );
+    }
     await this.openDatabase();
     // Read-only first: with nothing pending, a service running as an app role that may
     // not create tables starts without touching the schema, whatever RMOS_AUTO_MIGRATE.

@@ -125,6 +125,12 @@ export interface Plugin<C extends Consumes = Consumes> {
   readonly consumes?: C;
   /** Its SQL migrations per backend, applied by the kernel's runner. */
   readonly migrations?: PluginMigrations;
+  /**
+   * The backends it has stores for (default: every one). With `RMOS_PLUGINS=all` a plugin
+   * is left out, with a warning at start, on a backend it lacks; named explicitly there, it
+   * stops the start naming itself and the backend.
+   */
+  readonly backends?: readonly DatabaseKind[];
   /** Commands this plugin adds to the `rmos` CLI. */
   readonly commands?: readonly CliCommand[];
   /** Wires the plugin from its resolved dependencies; no I/O. */

@@ -11,7 +11,7 @@ import { WEB_SURFACES } from "../../contracts/ports/web_surfaces.js";
 import { definePlugin } from "../../kernel/plugin_api/plugin.js";
 import { ConsoleConfigSchema } from "./config.js";
 import { createConsoleApp } from "./console_app.js";
-import { loadSessionKey } from "./session_key.js";
+import { EPHEMERAL_KEY, loadSessionKey } from "./session_key.js";
 
 /** The path the console is served under. */
 export const CONSOLE_PREFIX = "/ui";
@@ -23,7 +23,9 @@ export const consolePlugin = definePlugin({
 
   init({ surfaces }, ctx) {
     const config = ctx.readConfig(ConsoleConfigSchema);
-    const load = () => loadSessionKey({ secret: config.RMOS_CONSOLE_SECRET, dataDir: ctx.config.dataDir });
+    // On PostgreSQL the service keeps no files: no key file either (see session_key.ts).
+    const dataDir = ctx.backend === "sqlite" ? ctx.config.dataDir : undefined;
+    const load = () => loadSessionKey({ secret: config.RMOS_CONSOLE_SECRET, dataDir });
     let key: Buffer | undefined;
     const app = createConsoleApp({
       key: () => {
@@ -38,6 +40,11 @@ export const consolePlugin = definePlugin({
       async start() {
         const loaded = load();
         key = loaded.key;
+        if (loaded.source === EPHEMERAL_KEY) {
+          ctx.logger.warn(
+            "console sessions are sealed under a key of this process only (no RMOS_CONSOLE_SECRET, no data directory): they end with the process and other instances refuse them; set RMOS_CONSOLE_SECRET, the same on every instance",
+          );
+        }
         ctx.logger.info(
           { session_key: loaded.source, session_seconds: config.RMOS_CONSOLE_SESSION_SECONDS },
           "console ready at /ui/",

@@ -3,11 +3,16 @@
  * (HKDF-SHA256 of the secret, so any long random string will do and every instance
  * given the same secret derives the same key); otherwise 32 random bytes kept in
  * `<data>/console/session.key` (mode 0600), created once — by whichever instance gets
- * there first — and read by every instance that shares the data directory.
+ * there first — and read by every instance that shares the data directory. Without a
+ * data directory (the PostgreSQL backend keeps no files), a key of this process only:
+ * sessions then end with the process and are not shared, which the start warns about.
  */
 import crypto from "node:crypto";
 import fs from "node:fs";
 import path from "node:path";
+
+/** The source of a key made for this process alone (no secret, no data directory). */
+export const EPHEMERAL_KEY = "ephemeral";
 
 /** Where the generated key lives under the data directory. */
 export function sessionKeyFile(dataDir: string): string {
@@ -28,11 +33,12 @@ function readKeyFile(file: string): Buffer {
 }
 
 /** The key from `secret`, or the one under `dataDir` (made on first use). */
-export function loadSessionKey(options: { secret?: string | undefined; dataDir: string }): {
+export function loadSessionKey(options: { secret?: string | undefined; dataDir: string | undefined }): {
   key: Buffer;
   source: string;
 } {
   if (options.secret) return { key: keyFromSecret(options.secret), source: "RMOS_CONSOLE_SECRET" };
+  if (options.dataDir === undefined) return { key: crypto.randomBytes(32), source: EPHEMERAL_KEY };
   const file = sessionKeyFile(options.dataDir);
   fs.mkdirSync(path.dirname(file), { recursive: true });
   if (!fs.existsSync(file)) {

@@ -9,7 +9,7 @@ import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { describe, it } from "node:test";
-import { keyFromSecret, loadSessionKey, sessionKeyFile } from "./session_key.js";
+import { EPHEMERAL_KEY, keyFromSecret, loadSessionKey, sessionKeyFile } from "./session_key.js";
 
 describe("console session key", () => {
   it("derives one 32-byte key per secret", () => {
@@ -47,4 +47,13 @@ describe("console session key", () => {
       fs.rmSync(dataDir, { recursive: true, force: true });
     }
   });
+});
+
+it("without a secret or a data directory (PostgreSQL keeps no files): a key of this process only, nothing written", () => {
+  const first = loadSessionKey({ dataDir: undefined });
+  const second = loadSessionKey({ dataDir: undefined });
+  assert.equal(first.source, EPHEMERAL_KEY);
+  assert.equal(first.key.length, 32);
+  assert.notDeepEqual(first.key, second.key, "each load makes its own key: nothing is shared or kept");
+  assert.equal(loadSessionKey({ secret: "y".repeat(40), dataDir: undefined }).source, "RMOS_CONSOLE_SECRET");
 });
