@@ -18,7 +18,8 @@
  * transaction, so it is either there whole or not at all; a session cut off between its
  * events continues from the target's version. Nothing is copied twice. The report
  * accounts for every source record: copied, present (verified earlier) or failed (with
- * the reason); the command exits 1 when any failed.
+ * the reason); the command exits 1 when any failed. Records are copied verbatim (each
+ * keeps its created_by, never rewritten); who ran the copy is the report's `operator`.
  */
 import { ADVISORY_STORE, type AdvisoryStore } from "../contracts/ports/advisory_store.js";
 import { BLOB_STORE, type BlobStore } from "../contracts/ports/blob_store.js";
@@ -46,6 +47,8 @@ export interface CopyKindReport {
 /** The report of a copy: every source record is copied, present or failed. */
 export interface CopyReport {
   readonly ok: boolean;
+  /** Who ran the copy (`cli:<name>`); the records keep their own created_by. */
+  readonly operator: string;
   readonly kinds: Record<CopyKind, CopyKindReport>;
   /** Kinds the source or the target has no store for (their plugin is not loaded). */
   readonly skipped: CopyKind[];
@@ -334,10 +337,14 @@ async function copyLinkedRuns(from: Database, to: Database, kind: CopyKindReport
   }
 }
 
-/** Copies everything `source` holds into `target` (both started), verifying each record. */
+/**
+ * Copies everything `source` holds into `target` (both started), verifying each record;
+ * `operator` (who runs the copy) goes into the report, never into the records.
+ */
 export async function copyInstallation(
   source: BootedKernel,
   target: BootedKernel,
+  operator: string,
   progress: CopyProgress = () => {},
 ): Promise<CopyReport> {
   const kinds: Record<CopyKind, CopyKindReport> = {
@@ -374,5 +381,5 @@ export async function copyInstallation(
   else skipped.push("tokens");
 
   const ok = Object.values(kinds).every((k) => k.failed.length === 0 && k.copied + k.present === k.total);
-  return { ok, kinds, skipped };
+  return { ok, operator, kinds, skipped };
 }

@@ -19,6 +19,7 @@ import { isPostgresUrl } from "../kernel/db/postgres/pool.js";
 import { copyInstallation } from "./db_copy.js";
 import { TOKEN_STORE } from "../contracts/ports/token_store.js";
 import { createTokensCommand } from "../kernel/auth/tokens_command.js";
+import { OperatorNameError, operatorPrincipal } from "../kernel/auth/operator.js";
 import fs from "node:fs";
 
 const serveCommand: CliCommand = {
@@ -62,7 +63,7 @@ const dbCommand: CliCommand = {
   summary: "database migrations and moving up: status | migrate | copy",
   help: `Usage: rmos db status [--json]
        rmos db migrate [--app-role ROLE] [--json]
-       rmos db copy --to postgres://... [--json] [--quiet]
+       rmos db copy --to postgres://... [--as NAME] [--json] [--quiet]
 
 status   lists applied, pending and drifted (edited after being applied) migrations;
          exits 1 when any are pending or drifted. Read-only: the app role may run it.
@@ -80,11 +81,14 @@ copy     copies the configured installation (RMOS_DATABASE_URL, RMOS_DATA_DIR; s
          compared (ids, bytes, hashes). Progress on stderr; a report accounting for
          every record (copied, present from an earlier copy, failed with the reason);
          exit 1 when any failed. Run it again after an interruption (even kill -9): it
-         resumes, comparing what is there and copying only what is not.`,
+         resumes, comparing what is there and copying only what is not. Every
+         record keeps its created_by; --as NAME is the operator recorded in the
+         report and the log as cli:NAME (default cli:<os user>).`,
   async run({ args, io, boot }) {
     const { values, positionals } = parseCommandArgs(args, {
       "app-role": { type: "string" },
       to: { type: "string" },
+      as: { type: "string" },
       quiet: { type: "boolean", short: "q" },
     });
     const action = positionals[0];
@@ -93,7 +97,11 @@ copy     copies the configured installation (RMOS_DATABASE_URL, RMOS_DATA_DIR; s
       return values.help ? 0 : 2;
     }
     if (action === "copy")
-      return copyCommand(values.to, { json: Boolean(values.json), quiet: Boolean(values.quiet) }, io);
+      return copyCommand(
+        values.to,
+        { json: Boolean(values.json), quiet: Boolean(values.quiet), operator: operatorOf(values.as) },
+        io,
+      );
     if (action !== "status" && action !== "migrate") throw new UsageError(`unknown db action "${action}"`);
     const kernel = kernelForCli();
     try {
@@ -155,7 +163,11 @@ and prints it, or writes it to FILE.`,
 };
 
 /** `rmos db copy --to URL`: the configured installation into the database of `to`. */
-async function copyCommand(to: string | undefined, options: { json: boolean; quiet: boolean }, io: CliIo) {
+async function copyCommand(
+  to: string | undefined,
+  options: { json: boolean; quiet: boolean; operator: string },
+  io: CliIo,
+) {
   if (!to || !isPostgresUrl(to)) throw new UsageError("db copy needs --to postgres://...");
   const source = kernelForCli();
   // The target keeps everything in its database: it shares no file with the source.
@@ -166,7 +178,8 @@ async function copyCommand(to: string | undefined, options: { json: boolean; qui
     await source.start({ migrate: false });
     await target.start({ migrate: false });
     let bar: { kind: string; progress: ReturnType<typeof createProgress> } | undefined;
-    const report = await copyInstallation(source, target, (kind, done, total) => {
+    source.logger.info({ operator: options.operator }, "db copy started");
+    const report = await copyInstallation(source, target, options.operator, (kind, done, total) => {
       if (bar?.kind !== kind) {
         bar?.progress.finish();
         bar = { kind, progress: createProgress(io.stderr, `copy ${kind}`, { quiet: options.quiet }) };
@@ -174,6 +187,7 @@ async function copyCommand(to: string | undefined, options: { json: boolean; qui
       bar.progress.update(done, total ?? done);
     });
     bar?.progress.finish();
+    source.logger.info({ operator: report.operator, ok: report.ok }, "db copy finished");
     if (options.json) writeJson(io.stdout, report);
     else {
       for (const [kind, k] of Object.entries(report.kinds)) {
@@ -183,12 +197,23 @@ async function copyCommand(to: string | undefined, options: { json: boolean; qui
         for (const f of k.failed) io.stdout.write(`  FAILED ${f.id}: ${f.reason}\n`);
       }
       if (report.skipped.length > 0) io.stdout.write(`not copied (plugin not loaded): ${report.skipped.join(", ")}\n`);
+      io.stdout.write(`copied by ${report.operator}; every record keeps its created_by\n`);
       io.stdout.write(report.ok ? "OK: every record is in the target and verified\n" : "FAILED: see above\n");
     }
     return report.ok ? 0 : 1;
   } finally {
     await target.close();
     await source.close();
+  }
+}
+
+/** The operator principal of `--as` (default `cli:<os user>`); a bad name is a usage error. */
+function operatorOf(as: string | undefined): string {
+  try {
+    return operatorPrincipal(as);
+  } catch (error) {
+    if (error instanceof OperatorNameError) throw new UsageError(`--as: ${error.message}`);
+    throw error;
   }
 }
 

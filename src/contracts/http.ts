@@ -25,7 +25,7 @@ const WHY: Record<number, string> = {
   429: "Too many requests from this client: wait for Retry-After seconds (see docs/operations.md, Limits).",
   500: "Unexpected server error (logged with the request id).",
   502: "An upstream provider failed.",
-  503: "Not ready, stopping, or too many costly operations at once: retry after Retry-After seconds.",
+  503: "Not ready, stopping, too many costly operations at once, or the database is read-only: retry after Retry-After seconds.",
   504: "An upstream provider timed out.",
   507: "The storage is full: nothing was stored; retry once space is freed.",
 };

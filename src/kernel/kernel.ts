@@ -385,6 +385,18 @@ export class Kernel implements BootedKernel {
       await this.#database.query("SELECT 1");
       const status = await this.migrationStatus();
       checks.push({ name: "database", ok: true, detail: `${this.#database.kind}: reachable` });
+      if (this.#database.kind === "postgres") {
+        // A standby or default_transaction_read_only: writes answer 503 database-read-only until it ends.
+        const [row] = await this.#database.query<{ transaction_read_only: string }>("SHOW transaction_read_only");
+        const readOnly = row?.transaction_read_only === "on";
+        checks.push({
+          name: "database-writable",
+          ok: !readOnly,
+          detail: readOnly
+            ? "the database is read-only (transaction_read_only = on): writes answer 503 database-read-only"
+            : "accepts writes",
+        });
+      }
       const bad = status.pending.length + status.drifted.length + status.missing.length;
       checks.push({
         name: "migrations",

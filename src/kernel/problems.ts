@@ -4,7 +4,8 @@
  * One validation hook (the `defaultHook` of the app) converts zod failures into a 400
  * with field-level `errors[]`; `handleError` maps thrown errors — ProblemError, Hono's
  * HTTPException (malformed JSON, 415), canonical-JSON and timestamp errors, a full
- * storage (ENOSPC, SQLITE_FULL → 507) — to their status, and anything unexpected to a 500 that reveals nothing internal but is
+ * storage (ENOSPC, SQLITE_FULL, PostgreSQL's disk_full → 507), a database that refuses
+ * writes (PostgreSQL's read_only_sql_transaction → 503 with Retry-After) — to their status, and anything unexpected to a 500 that reveals nothing internal but is
  * logged with the request id.
  */
 import type { Context } from "hono";
@@ -17,6 +18,7 @@ import { ProblemError } from "../contracts/problem.js";
 import { TimestampError } from "../contracts/time.js";
 import { PROBLEM_MEDIA_TYPE } from "../contracts/http.js";
 import { isStorageFull } from "./fs/storage_full.js";
+import { isDatabaseReadOnly, READ_ONLY_RETRY_AFTER_SECONDS } from "./db/database_read_only.js";
 import type { KernelEnv } from "./plugin_api/routes.js";
 
 const LOCATIONS: Record<string, FieldError["location"]> = {
@@ -109,6 +111,17 @@ export function handleError(error: unknown, c: Context<KernelEnv>): Response {
       new ProblemError(507, "the storage is full: nothing was stored; retry once space is freed", {
         slug: "insufficient-storage",
       }).toProblem(),
+    );
+  }
+  if (isDatabaseReadOnly(error)) {
+    c.get("logger")?.error({ err: error }, "the database refuses writes (read-only): nothing stored");
+    const retryAfter = String(READ_ONLY_RETRY_AFTER_SECONDS);
+    return problemResponse(
+      c,
+      new ProblemError(503, "the database is read-only now: nothing was stored; retry after Retry-After seconds", {
+        slug: "database-read-only",
+      }).toProblem(),
+      { "Retry-After": retryAfter },
     );
   }
   c.get("logger")?.error({ err: error }, "unexpected error");

@@ -11,6 +11,7 @@
 import assert from "node:assert/strict";
 import { spawn } from "node:child_process";
 import fs from "node:fs";
+import os from "node:os";
 import { Readable } from "node:stream";
 import { after, before, describe, test } from "node:test";
 import { BLOB_STORE } from "../../src/contracts/ports/blob_store.js";
@@ -123,8 +124,12 @@ async function targetDatabase(): Promise<{ db: RoleTestDatabase; url: string }> 
   return { db, url: withUser(db.url, db.appRole) };
 }
 
-async function copy(dir: string, to: string): Promise<{ code: number; report: CopyReportJson; stderr: string }> {
-  const result = await runCli(["db", "copy", "--to", to, "--json", "--quiet"], {
+async function copy(
+  dir: string,
+  to: string,
+  extra: string[] = [],
+): Promise<{ code: number; report: CopyReportJson; stderr: string }> {
+  const result = await runCli(["db", "copy", "--to", to, "--json", "--quiet", ...extra], {
     RMOS_DATA_DIR: dir,
     RMOS_AUTO_MIGRATE: "false",
   });
@@ -133,6 +138,7 @@ async function copy(dir: string, to: string): Promise<{ code: number; report: Co
 
 interface CopyReportJson {
   ok: boolean;
+  operator: string;
   kinds: Record<
     string,
     { total: number; copied: number; present: number; failed: Array<{ id: string; reason: string }> }
@@ -162,8 +168,9 @@ after(async () => {
 describe("rmos db copy --to postgres://…", () => {
   test("copies every record, verified; a PostgreSQL service answers as the embedded one; a second copy writes nothing", async () => {
     const { db, url } = await targetDatabase();
-    const first = await copy(source, url);
+    const first = await copy(source, url, ["--as", "ops-alice"]);
     assert.equal(first.code, 0, first.stderr);
+    assert.equal(first.report.operator, "cli:ops-alice", "the report records who ran the copy");
     const expected = { runs: RUNS, sidecars: 2, blobs: 3, advisories: 2, linked_runs: 1, sessions: 3, tokens: 2 };
     for (const [kind, total] of Object.entries(expected)) {
       const k = first.report.kinds[kind];
@@ -229,6 +236,7 @@ describe("rmos db copy --to postgres://…", () => {
 
     const second = await copy(source, url);
     assert.equal(second.code, 0, second.stderr);
+    assert.equal(second.report.operator, `cli:${os.userInfo().username}`, "without --as, the OS user");
     for (const [kind, total] of Object.entries(expected)) {
       const k = second.report.kinds[kind];
       assert.deepEqual([k?.total, k?.copied, k?.present], [total, 0, total], `${kind}: nothing copied twice`);
@@ -313,5 +321,18 @@ describe("rmos db copy --to postgres://…", () => {
     assert.deepEqual(result.report.kinds.runs?.failed, [
       { id: other.runIds[0], reason: "the target holds different bytes under this id" },
     ]);
+  });
+
+  test("an unusable --as is a usage error (exit 2) before anything is copied", async () => {
+    const { db, url } = await targetDatabase();
+    const result = await runCli(["db", "copy", "--to", url, "--as", "bad name;drop", "--quiet"], {
+      RMOS_DATA_DIR: source,
+      RMOS_AUTO_MIGRATE: "false",
+    });
+    assert.equal(result.code, 2, result.stderr);
+    assert.match(result.stderr, /--as/);
+    const owner = db.pool({ max: 1 });
+    const runs = await owner.query<{ n: number }>("SELECT count(*)::int AS n FROM runs_index");
+    assert.equal(runs.rows[0]?.n, 0, "nothing copied");
   });
 });

@@ -1576,6 +1576,15 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description Not ready, stopping, too many costly operations at once, or the database is read-only: retry after Retry-After seconds. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
             /** @description The storage is full: nothing was stored; retry once space is freed. */
             507: {
                 headers: {
@@ -1690,6 +1699,15 @@ export interface operations {
             };
             /** @description Unexpected server error (logged with the request id). */
             500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not ready, stopping, too many costly operations at once, or the database is read-only: retry after Retry-After seconds. */
+            503: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -1815,6 +1833,15 @@ export interface operations {
             };
             /** @description Unexpected server error (logged with the request id). */
             500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not ready, stopping, too many costly operations at once, or the database is read-only: retry after Retry-After seconds. */
+            503: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -2013,6 +2040,15 @@ export interface operations {
             };
             /** @description Unexpected server error (logged with the request id). */
             500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not ready, stopping, too many costly operations at once, or the database is read-only: retry after Retry-After seconds. */
+            503: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -2362,7 +2398,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Not ready, stopping, or too many costly operations at once: retry after Retry-After seconds. */
+            /** @description Not ready, stopping, too many costly operations at once, or the database is read-only: retry after Retry-After seconds. */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -2559,7 +2595,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Not ready, stopping, or too many costly operations at once: retry after Retry-After seconds. */
+            /** @description Not ready, stopping, too many costly operations at once, or the database is read-only: retry after Retry-After seconds. */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -3399,6 +3435,15 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description Not ready, stopping, too many costly operations at once, or the database is read-only: retry after Retry-After seconds. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
             /** @description The storage is full: nothing was stored; retry once space is freed. */
             507: {
                 headers: {
@@ -3484,6 +3529,15 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description Not ready, stopping, too many costly operations at once, or the database is read-only: retry after Retry-After seconds. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
             /** @description The storage is full: nothing was stored; retry once space is freed. */
             507: {
                 headers: {
@@ -3562,6 +3616,15 @@ export interface operations {
             };
             /** @description Unexpected server error (logged with the request id). */
             500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not ready, stopping, too many costly operations at once, or the database is read-only: retry after Retry-After seconds. */
+            503: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -3846,7 +3909,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Not ready, stopping, or too many costly operations at once: retry after Retry-After seconds. */
+            /** @description Not ready, stopping, too many costly operations at once, or the database is read-only: retry after Retry-After seconds. */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -4248,6 +4311,15 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description Not ready, stopping, too many costly operations at once, or the database is read-only: retry after Retry-After seconds. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
             /** @description The storage is full: nothing was stored; retry once space is freed. */
             507: {
                 headers: {
@@ -4375,6 +4447,15 @@ export interface operations {
             };
             /** @description Unexpected server error (logged with the request id). */
             500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not ready, stopping, too many costly operations at once, or the database is read-only: retry after Retry-After seconds. */
+            503: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -4570,7 +4651,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Not ready, stopping, or too many costly operations at once: retry after Retry-After seconds. */
+            /** @description Not ready, stopping, too many costly operations at once, or the database is read-only: retry after Retry-After seconds. */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -4830,6 +4911,15 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description Not ready, stopping, too many costly operations at once, or the database is read-only: retry after Retry-After seconds. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
             /** @description The storage is full: nothing was stored; retry once space is freed. */
             507: {
                 headers: {
@@ -4917,6 +5007,15 @@ export interface operations {
             };
             /** @description Unexpected server error (logged with the request id). */
             500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not ready, stopping, too many costly operations at once, or the database is read-only: retry after Retry-After seconds. */
+            503: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -5018,7 +5117,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Not ready, stopping, or too many costly operations at once: retry after Retry-After seconds. */
+            /** @description Not ready, stopping, too many costly operations at once, or the database is read-only: retry after Retry-After seconds. */
             503: {
                 headers: {
                     [name: string]: unknown;

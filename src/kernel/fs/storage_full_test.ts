@@ -14,7 +14,15 @@ test("full-storage codes, direct or wrapped", () => {
     assert.equal(isStorageFull(coded(code)), true, code);
     assert.equal(isStorageFull(new Error("wrapped", { cause: coded(code) })), true, `${code} as a cause`);
   }
-  for (const other of [coded("EACCES"), coded("SQLITE_BUSY"), new Error("no code"), "ENOSPC", undefined]) {
+  for (const other of [
+    coded("EACCES"),
+    coded("SQLITE_BUSY"),
+    coded("53200"),
+    coded("25006"),
+    new Error("no code"),
+    "ENOSPC",
+    undefined,
+  ]) {
     assert.equal(isStorageFull(other), false, String(other));
   }
 });

@@ -55,7 +55,8 @@ export function createRouteGuards(limits: HttpLimits): RouteGuards {
         400,
         414,
         ...(rate ? [429] : []),
-        ...(isCostly(route) ? [503] : []),
+        // A write may also meet a read-only database (503 database-read-only).
+        ...(isCostly(route) || !(route.method === "get" || route.method === "head") ? [503] : []),
         ...(route.method === "get" || route.method === "head" ? [] : [507]),
       ];
     },
