@@ -97,6 +97,7 @@ describe("three rmos serve processes on one PostgreSQL database", () => {
         body.checks.map((c) => [c.name, c.ok]),
         [
           ["database", true],
+          ["database-writable", true],
           ["migrations", true],
         ],
       );

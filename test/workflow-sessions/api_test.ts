@@ -495,7 +495,7 @@ describe("service integration", () => {
     ]);
     const post = doc.paths["/api/rmos/workflow-sessions/{session_id}/events"]?.post;
     // 414, 429 and 507 are the kernel's request limits and full-storage answer (docs/operations.md, Limits);
-    // 401 and 403 its authentication and role check (docs/auth.md).
+    // 401 and 403 its authentication and role check (docs/auth.md); 503 a database that refuses writes.
     assert.deepEqual(Object.keys(post?.responses ?? {}).sort(), [
       "200",
       "400",
@@ -511,6 +511,7 @@ describe("service integration", () => {
       "428",
       "429",
       "500",
+      "503",
       "507",
     ]);
   });
