@@ -31,7 +31,6 @@ import {
   CorruptAdvisoryError,
   type DecisionOutcome,
   type ReviewEvent,
-  advisoryContentHash,
 } from "../../contracts/ports/advisory_store.js";
 import type { TransparencyLog } from "../../contracts/ports/transparency_log.js";
 import { recordLeaf } from "../../contracts/record_leaves.js";
@@ -41,6 +40,7 @@ import type { LogLeaf } from "../../contracts/tlog/leaf.js";
 import { removeTempFiles, writeOnceDurable } from "../../kernel/plugin_api/storage.js";
 import type { Logger } from "../../kernel/plugin_api/plugin.js";
 import { ReviewEventSchema, StoredAssetSchema } from "./schemas.js";
+import { parseStoredAsset } from "./stored_asset.js";
 
 const PARTITION = /^\d{4}-\d{2}-\d{2}$/;
 const ASSET_FILE = /^(adv_[0-9A-HJKMNP-TV-Z]{26})\.json$/;
@@ -201,30 +201,7 @@ export class FileAdvisoryStore implements AdvisoryStore {
     const file = path.join(this.#dirOf(assetId), `${assetId}.json`);
     const bytes = await readIfExists(file);
     if (!bytes) return undefined;
-    const where = this.locationOf(assetId);
-    let parsed: AdvisoryAssetRecord;
-    try {
-      parsed = StoredAssetSchema.parse(JSON.parse(bytes.toString("utf8"))) as AdvisoryAssetRecord;
-    } catch (error) {
-      throw new CorruptAdvisoryError(
-        assetId,
-        where,
-        `not a valid asset record (${(error as Error).message.slice(0, 200)})`,
-      );
-    }
-    if (parsed.asset_id !== assetId) throw new CorruptAdvisoryError(assetId, where, `it names ${parsed.asset_id}`);
-    if (canonicalize(parsed) !== bytes.toString("utf8")) {
-      throw new CorruptAdvisoryError(assetId, where, "its bytes are not the canonical JSON that was written");
-    }
-    const actual = advisoryContentHash(parsed.suggestion_data);
-    if (actual !== parsed.content_hash) {
-      throw new CorruptAdvisoryError(
-        assetId,
-        where,
-        `content hash is ${actual}, the record says ${parsed.content_hash}`,
-      );
-    }
-    return parsed;
+    return parseStoredAsset(assetId, bytes, this.locationOf(assetId));
   }
 
   async recordDecision(event: ReviewEvent): Promise<DecisionOutcome> {

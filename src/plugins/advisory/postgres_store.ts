@@ -19,10 +19,10 @@ import {
   CorruptAdvisoryError,
   type DecisionOutcome,
   type ReviewEvent,
-  advisoryContentHash,
 } from "../../contracts/ports/advisory_store.js";
 import { isStorableKey } from "../../kernel/plugin_api/storage.js";
 import { ReviewEventSchema, StoredAssetSchema } from "./schemas.js";
+import { parseStoredAsset } from "./stored_asset.js";
 
 const FOREIGN_KEY_VIOLATION = "23503";
 
@@ -53,30 +53,7 @@ export class PostgresAdvisoryStore implements AdvisoryStore {
     );
     const bytes = rows[0]?.record;
     if (!bytes) return undefined;
-    const where = `advisory_assets/${assetId}`;
-    let parsed: AdvisoryAssetRecord;
-    try {
-      parsed = StoredAssetSchema.parse(JSON.parse(bytes.toString("utf8"))) as AdvisoryAssetRecord;
-    } catch (error) {
-      throw new CorruptAdvisoryError(
-        assetId,
-        where,
-        `not a valid asset record (${(error as Error).message.slice(0, 200)})`,
-      );
-    }
-    if (parsed.asset_id !== assetId) throw new CorruptAdvisoryError(assetId, where, `it names ${parsed.asset_id}`);
-    if (canonicalize(parsed) !== bytes.toString("utf8")) {
-      throw new CorruptAdvisoryError(assetId, where, "its bytes are not the canonical JSON that was written");
-    }
-    const actual = advisoryContentHash(parsed.suggestion_data);
-    if (actual !== parsed.content_hash) {
-      throw new CorruptAdvisoryError(
-        assetId,
-        where,
-        `content hash is ${actual}, the record says ${parsed.content_hash}`,
-      );
-    }
-    return parsed;
+    return parseStoredAsset(assetId, bytes, `advisory_assets/${assetId}`);
   }
 
   async recordDecision(event: ReviewEvent): Promise<DecisionOutcome> {
