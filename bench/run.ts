@@ -2,20 +2,25 @@
  * `npm run bench`: runs every benchmark, prints the tables and writes
  * bench/results.md. Not a test: numbers depend on the machine; targets are checked
  * as ratios to baselines measured in the same run. BENCH_QUICK=1 runs a small version.
- * `--soak [--soak-seconds N] [--soak-rate R]` runs only the soak (bench/soak/) and
- * writes its section into bench/results.md, replacing the previous soak section.
+ * `npm run bench -- NAME…` runs only those; `--soak [--soak-seconds N] [--soak-rate R]`
+ * runs only the soak (bench/soak/). Each benchmark's results replace its own block of
+ * bench/results.md (bench/results_file.ts); the other blocks stay as they were.
  */
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { REPO_ROOT } from "../src/testing/paths.js";
 import { type BenchSection, renderReport } from "./report.js";
+import { mergeResults } from "./results_file.js";
 import { runRunsBench } from "./runs/runs_bench.js";
 
 process.env.LOG_LEVEL ??= "silent";
 const quick = process.env.BENCH_QUICK === "1";
 const workDir = fs.mkdtempSync(path.join(REPO_ROOT, "bench", ".work-"));
-const sections: BenchSection[] = [];
+/** The sections each benchmark produced, by benchmark name (its block in results.md). */
+const sections = new Map<string, BenchSection[]>();
+/** Block order in bench/results.md. */
+const ORDER = ["runs", "attachments", "diff", "transparency-log", "postgres", "v1-compat", "soak"];
 const args = process.argv.slice(2);
 /** The value of `--name N` (or `--name=N`), if given. */
 const numberArg = (name: string): number | undefined => {
@@ -36,9 +41,9 @@ const optional = async (name: string, load: Loader) => {
   if (!wants(name)) return;
   process.stderr.write(`bench: ${name}…\n`);
   try {
-    sections.push(...(await load()));
+    sections.set(name, await load());
   } catch (error) {
-    sections.push({ title: `${name}: failed`, rows: [], notes: [String((error as Error).stack ?? error)] });
+    sections.set(name, [{ title: `${name}: failed`, rows: [], notes: [String((error as Error).stack ?? error)] }]);
   }
 };
 
@@ -46,13 +51,13 @@ try {
   if (soak) {
     const { runSoakBench } = await import("./soak/soak_bench.js");
     process.stderr.write("bench: soak…\n");
-    sections.push(
+    sections.set("soak", [
       await runSoakBench({
         workDir: path.join(workDir, "soak"),
         seconds: numberArg("--soak-seconds") ?? 1200,
         rate: numberArg("--soak-rate") ?? 50,
       }),
-    );
+    ]);
   }
   await optional("runs", () =>
     runRunsBench({ workDir: path.join(workDir, "runs"), storedRuns: quick ? 5_000 : 100_000, seconds: quick ? 2 : 5 }),
@@ -93,16 +98,13 @@ try {
 }
 
 const machine = `${os.cpus().length} × ${os.cpus()[0]?.model ?? "cpu"}, ${Math.round(os.totalmem() / 2 ** 30)} GiB, Node ${process.version}`;
-const report = renderReport(sections, machine);
-process.stdout.write(`${report}\n`);
-const resultsFile = path.join(REPO_ROOT, "bench", "results.md");
-if (soak) {
-  // Only the soak's section is replaced (or appended); the other benchmarks' results stay.
-  const section = report.split("\n## ").slice(1).join("\n## ");
-  const previous = fs.existsSync(resultsFile) ? fs.readFileSync(resultsFile, "utf8") : "# Benchmark results\n";
-  const kept = previous.split(/\n(?=## )/).filter((part) => !part.startsWith("## Soak"));
-  fs.writeFileSync(
-    resultsFile,
-    `${kept.join("\n").trimEnd()}\n\n## ${section.trimEnd()}\n\n_Soak run on ${new Date().toISOString()}, ${machine}._\n`,
-  );
-} else if (!quick && only.length === 0) fs.writeFileSync(resultsFile, report);
+const blocks = new Map<string, string>();
+for (const [name, parts] of sections) blocks.set(name, renderReport(parts, machine));
+process.stdout.write(`${[...blocks.values()].join("\n")}\n`);
+if (!quick) {
+  // Only the blocks of the benchmarks that ran are replaced; the others stay as measured.
+  const resultsFile = path.join(REPO_ROOT, "bench", "results.md");
+  const previous = fs.existsSync(resultsFile) ? fs.readFileSync(resultsFile, "utf8") : "";
+  fs.writeFileSync(resultsFile, mergeResults(previous, blocks, ORDER));
+  process.stderr.write(`bench: wrote ${[...blocks.keys()].join(", ")} into ${path.relative(REPO_ROOT, resultsFile)}\n`);
+}

@@ -31,4 +31,4 @@ export RMOS_TEST_PG_URL RMOS_TEST_PG_DURABLE=0
 
 echo "== tests (node:test under c8, coverage floor in .c8rc.json)"
 export LOG_LEVEL=silent
-npx c8 node --test --test-concurrency=2 dist/src dist/test dist/packages
+npx c8 node --test --test-concurrency=2 dist/src dist/test dist/packages dist/bench
