@@ -214,4 +214,30 @@ describe("runs over HTTP", () => {
       await t.close();
     }
   });
+
+  test("the run cache gauges: bytes stay within RMOS_CACHE_BYTES while runs are created and read", async () => {
+    const budget = 8 * 1024;
+    const t = await startTestKernel({ env: { RMOS_CACHE_BYTES: String(budget) } });
+    try {
+      const sample = async (name: string) => {
+        const text = await (await t.request("/metrics")).text();
+        const line = text.split("\n").find((l) => l.startsWith(`${name} `));
+        assert.ok(line, `${name} is exported`);
+        return Number(line.slice(name.length + 1));
+      };
+      assert.equal(await sample("rmos_run_cache_bytes"), 0);
+      const ids: string[] = [];
+      for (let i = 0; i < 12; i++) {
+        const res = await t.request("runs", jsonBody(sampleRunRequest({ meta: { pad: "p".repeat(900), i } })));
+        ids.push(((await res.json()) as Json).run_id);
+      }
+      for (const id of ids) assert.equal((await t.request(`runs/${id}`)).status, 200);
+      const held = await sample("rmos_run_cache_bytes");
+      const runs = await sample("rmos_run_cache_runs");
+      assert.ok(held > 0 && held <= budget, `cache holds ${held} bytes, budget ${budget}`);
+      assert.ok(runs > 0 && runs < ids.length, `cache holds ${runs} of ${ids.length} runs`);
+    } finally {
+      await t.close();
+    }
+  });
 });

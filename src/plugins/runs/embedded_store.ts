@@ -11,8 +11,8 @@
  * index row's transaction, so the 201 implies the leaf is durable; at start a file
  * without its row is appended only when its intent matches (a crash in between), and
  * a file no intent announced is indexed but left out of the log for `rmos verify`.
- * Reads go through a byte-bounded LRU cache (artifacts never change, so it is never
- * stale) and check the file's bytes against the SHA-256 recorded when it was indexed.
+ * Reads go through a byte-bounded LRU cache of the bytes (stored_run_cache.ts; artifacts
+ * never change, so it is never stale) and check the file's bytes against the SHA-256 recorded when it was indexed.
  */
 import type BetterSqlite3 from "better-sqlite3";
 import {
@@ -38,8 +38,8 @@ import type { RecordDigest } from "../../contracts/log_reconcile.js";
 import { advisoryLinkLeafId } from "../../contracts/record_leaves.js";
 import type { Logger } from "../../kernel/plugin_api/plugin.js";
 import { ArtifactFiles, type RunFile } from "./artifact_files.js";
-import { ByteLruCache } from "./lru_cache.js";
 import { SqliteRunIndex, type IndexRow, runLeafOf } from "./sqlite_run_index.js";
+import { StoredRunCache, storedRunOf } from "./stored_run_cache.js";
 
 export interface EmbeddedRunStoreOptions {
   readonly dataDir: string;
@@ -104,26 +104,10 @@ function indexRowOf(artifact: StoredArtifact, location: string, bytes: Buffer, s
 }
 type RunSummaryRisk = IndexRow["risk_level"];
 
-/**
- * A just-written run: its artifact is parsed from the stored bytes on first use (so it
- * is exactly what was stored, and a caller that does not read it — the v1 import —
- * does not pay for parsing).
- */
-function storedRunOf(bytes: Buffer, sha256: string): StoredRun {
-  let artifact: StoredArtifact | undefined;
-  return {
-    bytes,
-    sha256,
-    get artifact(): StoredArtifact {
-      artifact ??= JSON.parse(bytes.toString("utf8")) as StoredArtifact;
-      return artifact;
-    },
-  };
-}
-
 export class EmbeddedRunStore implements RunStore {
   readonly files: ArtifactFiles;
-  readonly #cache: ByteLruCache<StoredRun>;
+  /** The cache of stored runs' bytes (read by the plugin's metrics). */
+  readonly cache: StoredRunCache;
   readonly #logger: Logger;
   #index: SqliteRunIndex | undefined;
   /** Index rows of concurrent creates, one transaction per event-loop turn. */
@@ -134,7 +118,7 @@ export class EmbeddedRunStore implements RunStore {
 
   constructor(options: EmbeddedRunStoreOptions) {
     this.files = new ArtifactFiles(options.dataDir);
-    this.#cache = new ByteLruCache(options.cacheBytes);
+    this.cache = new StoredRunCache(options.cacheBytes);
     this.#logger = options.logger;
     this.#log = options.log;
   }
@@ -243,17 +227,17 @@ export class EmbeddedRunStore implements RunStore {
       throw new RunAlreadyExistsError(artifact.run_id);
     }
     const stored = storedRunOf(bytes, sha256);
-    this.#cache.set(artifact.run_id, stored);
+    this.cache.set(artifact.run_id, stored);
     return stored;
   }
 
   async get(runId: string, options: { fresh?: boolean } = {}): Promise<StoredRun | undefined> {
-    const cached = options.fresh ? undefined : this.#cache.get(runId);
+    const cached = options.fresh ? undefined : this.cache.get(runId);
     if (cached) return cached;
     const row = this.#idx.get(runId);
     if (!row) return undefined;
     const stored = await this.#readChecked(runId, row.location, row.file_sha256);
-    this.#cache.set(runId, stored);
+    this.cache.set(runId, stored);
     return stored;
   }
 

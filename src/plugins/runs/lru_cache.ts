@@ -41,4 +41,9 @@ export class ByteLruCache<V extends { readonly bytes: { length: number } }> {
   get size(): number {
     return this.#size;
   }
+
+  /** Values held. */
+  get entries(): number {
+    return this.#entries.size;
+  }
 }

@@ -17,6 +17,7 @@ import { RUN_VERIFIERS, RunVerifierRegistry } from "../../contracts/ports/run_ve
 import { LOG_RECORD_SOURCES } from "../../contracts/ports/log_record_sources.js";
 import { TRANSPARENCY_LOG } from "../../contracts/ports/transparency_log.js";
 import { bind, definePlugin, late, optional } from "../../kernel/plugin_api/plugin.js";
+import { registerCacheMetrics } from "./cache_metrics.js";
 import { reindexCommand, verifyCommand } from "./commands.js";
 import { coreRunVerifier } from "./core_verifier.js";
 import { registerRunsRoutes } from "./handlers.js";
@@ -46,6 +47,7 @@ export const runsPlugin = definePlugin({
 
   init({ db, blobs, upcaster, log, logSources }, ctx) {
     const storage = runsStorage(db, ctx.config, ctx.logger, log);
+    registerCacheMetrics(ctx.metrics, storage.cache);
     const verifiers = new RunVerifierRegistry();
     verifiers.add(coreRunVerifier(verifiers, upcaster));
     if (log) verifiers.add(logRunVerifier(log));

@@ -31,7 +31,7 @@ import {
 import { parseUtc } from "../../contracts/time.js";
 import { isStorableKey } from "../../kernel/plugin_api/storage.js";
 import { parseStored } from "./embedded_store.js";
-import { ByteLruCache } from "./lru_cache.js";
+import { StoredRunCache, storedRunOf } from "./stored_run_cache.js";
 
 /** Options of {@link PostgresRunStore}. */
 export interface PostgresRunStoreOptions {
@@ -97,19 +97,6 @@ function toSummary(row: SummaryRow): RunSummary {
   };
 }
 
-/** A just-written run, its artifact parsed from the stored bytes on first use. */
-function storedRunOf(bytes: Buffer, sha256: string): StoredRun {
-  let artifact: StoredArtifact | undefined;
-  return {
-    bytes,
-    sha256,
-    get artifact(): StoredArtifact {
-      artifact ??= JSON.parse(bytes.toString("utf8")) as StoredArtifact;
-      return artifact;
-    },
-  };
-}
-
 /**
  * The SQL of a list page (newest first, one row more than `limit` to tell whether more
  * follow) and its parameters. Exported for `EXPLAIN` in the scale-out docs.
@@ -137,7 +124,7 @@ export function runListSql(query: RunListQuery): { sql: string; params: Array<st
 
 export class PostgresRunStore implements RunStore {
   readonly #pool: pg.Pool;
-  #cache: ByteLruCache<StoredRun>;
+  #cache: StoredRunCache;
   readonly #cacheBytes: number;
   readonly #ahead: number;
   readonly #scanBatch: number;
@@ -146,7 +133,7 @@ export class PostgresRunStore implements RunStore {
   constructor(pool: pg.Pool, options: PostgresRunStoreOptions = {}) {
     this.#pool = pool;
     this.#cacheBytes = options.cacheBytes ?? 64 * 1024 * 1024;
-    this.#cache = new ByteLruCache(this.#cacheBytes);
+    this.#cache = new StoredRunCache(this.#cacheBytes);
     this.#ahead = options.partitionsAhead ?? 1;
     this.#scanBatch = options.scanBatch ?? 500;
   }
@@ -334,8 +321,13 @@ export class PostgresRunStore implements RunStore {
     }
   }
 
+  /** The cache of stored runs' bytes (for its metrics). */
+  get cache(): StoredRunCache {
+    return this.#cache;
+  }
+
   /** Drops the cache; the pool belongs to the caller. */
   async close(): Promise<void> {
-    this.#cache = new ByteLruCache(this.#cacheBytes);
+    this.#cache = new StoredRunCache(this.#cacheBytes);
   }
 }

@@ -18,6 +18,7 @@ import { EmbeddedRunStore } from "./embedded_store.js";
 import { PostgresIdempotencyStore } from "./postgres_idempotency_store.js";
 import { PostgresRunStore } from "./postgres_run_store.js";
 import { SqliteIdempotencyStore } from "./sqlite_idempotency_store.js";
+import type { StoredRunCache } from "./stored_run_cache.js";
 
 /** The runs plugin's stores and their lifecycle. */
 export interface RunsStorage {
@@ -25,6 +26,8 @@ export interface RunsStorage {
   readonly idempotency: IdempotencyStore;
   /** Every stored run and advisory link as stored now, for `rmos verify`'s log reconciliation. */
   logDigests?(): AsyncIterable<RecordDigest>;
+  /** The cache of stored runs' bytes, for the `rmos_run_cache_*` gauges. */
+  cache(): StoredRunCache;
   /** Opens the stores (the database is open and migrated). */
   open(): Promise<void>;
   close(): Promise<void>;
@@ -37,6 +40,7 @@ export function runsStorage(db: Database, config: AppConfig, logger: Logger, log
       const runs = new EmbeddedRunStore({ dataDir: config.dataDir, cacheBytes: config.cacheBytes, logger, log });
       return {
         runs,
+        cache: () => runs.cache,
         logDigests: () => runs.logDigests(),
         idempotency: builtOnFirstUse(() => new SqliteIdempotencyStore(sqliteConnectionOf(db))),
         open: async () => {
@@ -49,6 +53,7 @@ export function runsStorage(db: Database, config: AppConfig, logger: Logger, log
       const runs = builtOnFirstUse(() => new PostgresRunStore(postgresPoolOf(db), { cacheBytes: config.cacheBytes }));
       return {
         runs,
+        cache: () => runs.cache,
         idempotency: builtOnFirstUse(() => new PostgresIdempotencyStore(postgresPoolOf(db))),
         open: async () => {},
         close: () => runs.close(),

@@ -1,0 +1,62 @@
+/**
+ * The cache of stored runs shared by both run stores. Artifacts are write-once, so a
+ * cached run is never stale. It keeps only each run's canonical bytes and their SHA-256
+ * — never a parsed artifact — so the memory it holds is the byte budget it is given
+ * (a parsed artifact tree costs more than its bytes and would grow the heap past the
+ * budget: seen in the soak). Each hit returns a new StoredRun that parses its bytes on
+ * first use, for the one request that asked; GET /runs/{id} answers the bytes unparsed.
+ */
+import type { StoredArtifact, StoredRun } from "../../contracts/ports/run_store.js";
+import { ByteLruCache } from "./lru_cache.js";
+
+interface CachedBytes {
+  readonly bytes: Buffer;
+  readonly sha256: string;
+}
+
+/**
+ * A stored run over `bytes` whose artifact is parsed on first use. Only for bytes that
+ * were checked already (written from a validated artifact, or read and validated with
+ * their recorded hash): parsing them again cannot fail.
+ */
+export function storedRunOf(bytes: Buffer, sha256: string): StoredRun {
+  let artifact: StoredArtifact | undefined;
+  return {
+    bytes,
+    sha256,
+    get artifact(): StoredArtifact {
+      artifact ??= JSON.parse(bytes.toString("utf8")) as StoredArtifact;
+      return artifact;
+    },
+  };
+}
+
+/** A byte-bounded LRU of stored runs' bytes, keyed by run id. */
+export class StoredRunCache {
+  readonly #lru: ByteLruCache<CachedBytes>;
+
+  constructor(maxBytes: number) {
+    this.#lru = new ByteLruCache(maxBytes);
+  }
+
+  /** The cached run (a fresh lazily parsed view of its bytes), or undefined. */
+  get(runId: string): StoredRun | undefined {
+    const hit = this.#lru.get(runId);
+    return hit && storedRunOf(hit.bytes, hit.sha256);
+  }
+
+  /** Keeps a checked run's bytes (not its parsed artifact). */
+  set(runId: string, run: Pick<StoredRun, "bytes" | "sha256">): void {
+    this.#lru.set(runId, { bytes: run.bytes, sha256: run.sha256 });
+  }
+
+  /** Bytes held. */
+  get bytes(): number {
+    return this.#lru.size;
+  }
+
+  /** Runs held. */
+  get entries(): number {
+    return this.#lru.entries;
+  }
+}
