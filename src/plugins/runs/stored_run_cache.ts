@@ -31,6 +31,14 @@ export function storedRunOf(bytes: Buffer, sha256: string): StoredRun {
   };
 }
 
+/** `bytes`, or a copy of them in an allocation of their own when they share a larger one. */
+export function ownAllocation(bytes: Buffer): Buffer {
+  if (bytes.byteOffset === 0 && bytes.buffer.byteLength === bytes.length) return bytes;
+  const own = Buffer.allocUnsafeSlow(bytes.length);
+  bytes.copy(own);
+  return own;
+}
+
 /** A byte-bounded LRU of stored runs' bytes, keyed by run id. */
 export class StoredRunCache {
   readonly #lru: ByteLruCache<CachedBytes>;
@@ -45,9 +53,14 @@ export class StoredRunCache {
     return hit && storedRunOf(hit.bytes, hit.sha256);
   }
 
-  /** Keeps a checked run's bytes (not its parsed artifact). */
+  /**
+   * Keeps a checked run's bytes (not its parsed artifact). Bytes that are a view into a
+   * larger allocation — a small Buffer made from a string is a slice of Node's shared
+   * 8 KiB pool — are copied into one of their own size first: a cached slice would keep
+   * the whole slab alive (seen in the soak as twice the budget held).
+   */
   set(runId: string, run: Pick<StoredRun, "bytes" | "sha256">): void {
-    this.#lru.set(runId, { bytes: run.bytes, sha256: run.sha256 });
+    this.#lru.set(runId, { bytes: ownAllocation(run.bytes), sha256: run.sha256 });
   }
 
   /** Bytes held. */
