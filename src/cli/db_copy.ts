@@ -23,7 +23,7 @@
  */
 import { ADVISORY_STORE, type AdvisoryStore } from "../contracts/ports/advisory_store.js";
 import { BLOB_STORE, type BlobStore } from "../contracts/ports/blob_store.js";
-import { RUN_STORE, type RunStore } from "../contracts/ports/run_store.js";
+import { RUN_STORE, RunAlreadyExistsError, type RunStore } from "../contracts/ports/run_store.js";
 import { SESSION_STORE, type SessionStore } from "../contracts/ports/session_store.js";
 import { DATABASE, type Database } from "../contracts/ports/database.js";
 import { TOKEN_STORE, type TokenStore } from "../contracts/ports/token_store.js";
@@ -111,20 +111,21 @@ async function copyRuns(
     let copied = false;
     try {
       const source = await entry.read();
-      const existing = await to.get(entry.run_id, { fresh: true });
-      if (existing) {
-        if (!existing.bytes.equals(source.bytes)) {
-          runs.failed.push({ id: entry.run_id, reason: "the target holds different bytes under this id" });
-          return;
-        }
-      } else {
+      // Write first: on a fresh target nearly every run is new, and a write-once store
+      // refuses one it holds already (RunAlreadyExistsError) — then it is compared.
+      try {
         await to.create(source.artifact);
-        const back = await to.get(entry.run_id, { fresh: true });
-        if (!back || !back.bytes.equals(source.bytes) || back.sha256 !== source.sha256) {
-          runs.failed.push({ id: entry.run_id, reason: "read back from the target, the bytes differ" });
-          return;
-        }
         copied = true;
+      } catch (error) {
+        if (!(error instanceof RunAlreadyExistsError)) throw error;
+      }
+      const back = await to.get(entry.run_id, { fresh: true });
+      if (!back?.bytes.equals(source.bytes) || back.sha256 !== source.sha256) {
+        const reason = copied
+          ? "read back from the target, the bytes differ"
+          : "the target holds different bytes under this id";
+        runs.failed.push({ id: entry.run_id, reason });
+        return;
       }
     } catch (error) {
       runs.failed.push({ id: entry.run_id, reason: messageOf(error) });
