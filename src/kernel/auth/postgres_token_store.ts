@@ -13,35 +13,14 @@ import type {
   NewTokenRecord,
   RevokeResult,
   TokenRecord,
-  TokenRole,
   TokenStore,
   TokenSummary,
 } from "../../contracts/ports/token_store.js";
 import { isStorableKey } from "../db/postgres/text_keys.js";
-import { isRole } from "./roles.js";
-
-interface Row {
-  token_id: string;
-  name: string;
-  roles: string;
-  secret_sha256: string;
-  created_at_utc: string;
-  created_by: string;
-  expires_at_utc: string | null;
-  revoked_at_utc: string | null;
-  revoked_by: string | null;
-}
+import { TOKEN_COLUMNS, type TokenRow, tokenRecordOf, tokenSummaryOf } from "./token_rows.js";
 
 /** The folder of this store's PostgreSQL migrations, for the kernel's migration runner. */
 export const TOKEN_MIGRATIONS_POSTGRES = new URL("./migrations/postgres/", import.meta.url);
-
-const COLUMNS =
-  "token_id, name, roles, secret_sha256, created_at_utc, created_by, expires_at_utc, revoked_at_utc, revoked_by";
-
-/** Roles as stored; an unknown name (a row edited by hand) grants nothing. */
-function rolesOf(text: string): TokenRole[] {
-  return text.split(",").filter(isRole);
-}
 
 export class PostgresTokenStore implements TokenStore {
   readonly #pool: pg.Pool;
@@ -52,30 +31,35 @@ export class PostgresTokenStore implements TokenStore {
   }
 
   async insert(record: NewTokenRecord): Promise<void> {
-    await this.#pool.query(`INSERT INTO auth_tokens (${COLUMNS}) VALUES ($1, $2, $3, $4, $5, $6, $7, NULL, NULL)`, [
-      record.token_id,
-      record.name,
-      record.roles.join(","),
-      record.secret_sha256,
-      record.created_at_utc,
-      record.created_by,
-      record.expires_at_utc,
-    ]);
+    await this.#pool.query(
+      `INSERT INTO auth_tokens (${TOKEN_COLUMNS}) VALUES ($1, $2, $3, $4, $5, $6, $7, NULL, NULL)`,
+      [
+        record.token_id,
+        record.name,
+        record.roles.join(","),
+        record.secret_sha256,
+        record.created_at_utc,
+        record.created_by,
+        record.expires_at_utc,
+      ],
+    );
   }
 
   async find(token_id: string): Promise<TokenRecord | undefined> {
     // A presented token id is client input: one PostgreSQL cannot store is no token.
     if (!isStorableKey(token_id)) return undefined;
-    const { rows } = await this.#pool.query<Row>(`SELECT ${COLUMNS} FROM auth_tokens WHERE token_id = $1`, [token_id]);
+    const { rows } = await this.#pool.query<TokenRow>(`SELECT ${TOKEN_COLUMNS} FROM auth_tokens WHERE token_id = $1`, [
+      token_id,
+    ]);
     const row = rows[0];
-    return row ? { ...row, roles: rolesOf(row.roles) } : undefined;
+    return row ? tokenRecordOf(row) : undefined;
   }
 
   async list(): Promise<TokenSummary[]> {
-    const { rows } = await this.#pool.query<Row>(
-      `SELECT ${COLUMNS} FROM auth_tokens ORDER BY created_at_utc, token_id`,
+    const { rows } = await this.#pool.query<TokenRow>(
+      `SELECT ${TOKEN_COLUMNS} FROM auth_tokens ORDER BY created_at_utc, token_id`,
     );
-    return rows.map(({ secret_sha256: _digest, ...rest }) => ({ ...rest, roles: rolesOf(rest.roles) }));
+    return rows.map(tokenSummaryOf);
   }
 
   async revoke(token_id: string, at: Date, by: string): Promise<RevokeResult> {
