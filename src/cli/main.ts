@@ -19,7 +19,7 @@ import { isPostgresUrl } from "../kernel/db/postgres/pool.js";
 import { copyInstallation } from "./db_copy.js";
 import { TOKEN_STORE } from "../contracts/ports/token_store.js";
 import { createTokensCommand } from "../kernel/auth/tokens_command.js";
-import { OperatorNameError, operatorPrincipal } from "../kernel/auth/operator.js";
+import { operatorOfOption } from "../kernel/auth/operator.js";
 import fs from "node:fs";
 
 const serveCommand: CliCommand = {
@@ -99,7 +99,7 @@ copy     copies the configured installation (RMOS_DATABASE_URL, RMOS_DATA_DIR; s
     if (action === "copy")
       return copyCommand(
         values.to,
-        { json: Boolean(values.json), quiet: Boolean(values.quiet), operator: operatorOf(values.as) },
+        { json: Boolean(values.json), quiet: Boolean(values.quiet), operator: operatorOfOption(values.as) },
         io,
       );
     if (action !== "status" && action !== "migrate") throw new UsageError(`unknown db action "${action}"`);
@@ -204,16 +204,6 @@ async function copyCommand(
   } finally {
     await target.close();
     await source.close();
-  }
-}
-
-/** The operator principal of `--as` (default `cli:<os user>`); a bad name is a usage error. */
-function operatorOf(as: string | undefined): string {
-  try {
-    return operatorPrincipal(as);
-  } catch (error) {
-    if (error instanceof OperatorNameError) throw new UsageError(`--as: ${error.message}`);
-    throw error;
   }
 }
 

@@ -2,10 +2,11 @@
  * The principal of an operator at the command line: `cli:<name>` from `--as NAME`, or
  * `cli:<os user>` by default. Keeping operators in the `cli:` namespace means a
  * command-line action can never be recorded as a token's or an identity provider's
- * principal. Commands that write (token issuing and revoking here; imports and
- * migrations once wired) record it like any other principal.
+ * principal. Commands that write (token issuing and revoking, imports, schema
+ * migrations, db copy) record it like any other principal.
  */
 import os from "node:os";
+import { UsageError } from "../plugin_api/args.js";
 
 const OPERATOR_NAME = /^[A-Za-z0-9][A-Za-z0-9._@-]{0,63}$/;
 
@@ -23,4 +24,14 @@ export function operatorPrincipal(as?: string, osUser: () => string = () => os.u
     );
   }
   return `cli:${name}`;
+}
+
+/** The operator of a command's `--as` option: a bad name is a usage error (exit 2) naming `--as`. */
+export function operatorOfOption(as: string | undefined): string {
+  try {
+    return operatorPrincipal(as);
+  } catch (error) {
+    if (error instanceof OperatorNameError) throw new UsageError(`--as: ${error.message}`);
+    throw error;
+  }
 }

@@ -1,7 +1,8 @@
 /** Operator principals of the command line. */
 import assert from "node:assert/strict";
 import { test } from "node:test";
-import { OperatorNameError, operatorPrincipal } from "./operator.js";
+import { UsageError } from "../plugin_api/args.js";
+import { OperatorNameError, operatorOfOption, operatorPrincipal } from "./operator.js";
 
 test("cli:<os user> by default, cli:<name> with --as, never doubled", () => {
   assert.equal(
@@ -17,4 +18,12 @@ test("names that would leave the cli: namespace or carry junk are refused", () =
   for (const bad of ["token:ci", "system:x", "", "a b", "-x", "x\n", "x".repeat(65)]) {
     assert.throws(() => operatorPrincipal(bad), OperatorNameError, bad);
   }
+});
+
+test("operatorOfOption: a bad --as is a usage error that names the option", () => {
+  assert.equal(operatorOfOption("ana"), "cli:ana");
+  assert.throws(
+    () => operatorOfOption("no spaces"),
+    (error: unknown) => error instanceof UsageError && error.message.startsWith("--as: "),
+  );
 });

@@ -15,7 +15,7 @@ export { operationRoles } from "../auth/openapi_security.js";
 export type { Principal } from "../auth/principal.js";
 export { assertFourEyes, type ReviewSubject, reviewerFor } from "../auth/review_rules.js";
 export { ROLES_FOR, type Role } from "../auth/roles.js";
-export { operatorPrincipal, OperatorNameError } from "../auth/operator.js";
+export { operatorOfOption, operatorPrincipal, OperatorNameError } from "../auth/operator.js";
 
 /** The principal of the request `c` (set by the kernel's authentication before any route runs). */
 export function principalOf(c: Pick<Context<KernelEnv>, "get">): Principal {

@@ -6,7 +6,7 @@
  * malformed or unknown version, unknown run).
  */
 import { parseCommandArgs, UsageError, writeJson } from "../../kernel/plugin_api/args.js";
-import { OperatorNameError, operatorPrincipal } from "../../kernel/plugin_api/auth.js";
+import { operatorOfOption } from "../../kernel/plugin_api/auth.js";
 import { createProgress } from "../../kernel/plugin_api/progress.js";
 import { RUN_ID_PATTERN } from "../../contracts/ids.js";
 import { SCHEMA_VERSION_PATTERN } from "../../contracts/ports/migration_registry.js";
@@ -87,13 +87,7 @@ writes the proof of each migration.`,
     ) {
       throw new UsageError("list-versions takes no --target-version, --run, --dry-run or --as");
     }
-    let operator: string;
-    try {
-      operator = operatorPrincipal(values.as);
-    } catch (error) {
-      if (error instanceof OperatorNameError) throw new UsageError(`--as: ${error.message}`);
-      throw error;
-    }
+    const operator = operatorOfOption(values.as);
     const kernel = await boot();
     try {
       const migrator = kernel.resolve(SCHEMA_MIGRATOR);

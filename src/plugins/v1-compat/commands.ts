@@ -11,7 +11,7 @@
 import fs from "node:fs";
 import path from "node:path";
 import { parseCommandArgs, UsageError, writeJson } from "../../kernel/plugin_api/args.js";
-import { OperatorNameError, operatorPrincipal } from "../../kernel/plugin_api/auth.js";
+import { operatorOfOption } from "../../kernel/plugin_api/auth.js";
 import { createProgress, type Progress } from "../../kernel/plugin_api/progress.js";
 import { BLOB_STORE } from "../../contracts/ports/blob_store.js";
 import { MIGRATION_REGISTRY } from "../../contracts/ports/migration_registry.js";
@@ -116,16 +116,6 @@ function printAccounting(io: CliIo, action: Action, r: AccountingReport): void {
   }
   if (!r.complete) out.write(`  runs.json could not be read to the end: ${r.error}\n`);
   if (action === "verify") out.write(r.ok ? "  OK: every v1 record is accounted for\n" : "  FAILED\n");
-}
-
-/** The operator principal of `--as` (default `cli:<os user>`); a bad name is a usage error. */
-function operatorOf(as: string | undefined): string {
-  try {
-    return operatorPrincipal(as);
-  } catch (error) {
-    if (error instanceof OperatorNameError) throw new UsageError(`--as: ${error.message}`);
-    throw error;
-  }
 }
 
 function parseConcurrency(text: string | undefined): number {
@@ -234,7 +224,7 @@ export const v1Command: CliCommand = {
     if (values["dry-run"] && action !== "migrate") throw new UsageError("--dry-run applies to migrate only");
     const concurrency = parseConcurrency(values.concurrency);
     if (values.as !== undefined && action !== "migrate") throw new UsageError("--as applies to migrate only");
-    const operator = operatorOf(values.as);
+    const operator = operatorOfOption(values.as);
     const from = path.resolve(values.from);
     try {
       await V1Importer.assertV1Dir(from);
