@@ -14,6 +14,8 @@ import { SqlCalibrationStore } from "./store.js";
 export const plugin = definePlugin({
   name: "machine-calibration",
   apiVersion: 1,
+  description:
+    "Write-once machine calibration records (spindle runout, probe offsets) kept beside the runs; from the package rmos-plugin-machine-calibration.",
   consumes: { db: DATABASE },
   migrations: {
     sqlite: new URL("../../migrations/sqlite/", import.meta.url),

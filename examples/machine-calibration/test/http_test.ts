@@ -127,7 +127,7 @@ describe("machine-calibration over HTTP", () => {
   it("puts its routes, tag and schemas in openapi.json", async () => {
     const doc = (await (await t.request("/openapi.json")).json()) as {
       paths: Record<string, Record<string, { operationId: string; "x-rmos-roles"?: string[] }>>;
-      tags: { name: string }[];
+      tags: { name: string; description?: string }[];
       components: { schemas: Record<string, unknown> };
     };
     const list = doc.paths["/api/rmos/machine-calibrations"];
@@ -137,7 +137,8 @@ describe("machine-calibration over HTTP", () => {
       doc.paths["/api/rmos/machine-calibrations/{calibration_id}"]?.get?.operationId,
       "getMachineCalibration",
     );
-    assert.ok(doc.tags.some((tag) => tag.name === "machine-calibration"));
+    const tag = doc.tags.find((t) => t.name === "machine-calibration");
+    assert.match(tag?.description ?? "", /from the package rmos-plugin-machine-calibration/);
     assert.ok(doc.components.schemas.MachineCalibration);
     assert.ok(doc.paths["/api/rmos/runs"], "beside the built-in routes");
   });

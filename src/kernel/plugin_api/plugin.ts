@@ -125,6 +125,11 @@ export interface Plugin<C extends Consumes = Consumes> {
    * from a package: the kernel refuses one written for another version.
    */
   readonly apiVersion?: number;
+  /**
+   * One sentence for the plugin's tag in openapi.json and /docs. A plugin package gives
+   * one (it has no page under the repository's docs/plugins/, which the default names).
+   */
+  readonly description?: string;
   /** Tokens this plugin binds (each exactly once among the loaded plugins). */
   readonly provides?: readonly Token<unknown>[];
   /** Tokens this plugin needs, by the name `init` receives them under. */
