@@ -30,5 +30,9 @@ RMOS_TEST_PG_URL="$(head -n 1 "$pg_url_file")"
 export RMOS_TEST_PG_URL RMOS_TEST_PG_DURABLE=0
 
 echo "== tests (node:test under c8, coverage floor in .c8rc.json)"
+# The example plugin package's tests (examples/*/dist) import the plugin API by the service's
+# package name, as a plugin outside the repository does; register.js resolves that name to
+# this checkout in every test process (src/kernel/plugin_packages/resolve_hook.ts).
 export LOG_LEVEL=silent
-npx c8 node --test --test-concurrency=2 dist/src dist/test dist/packages dist/bench
+npx c8 node --import ./dist/src/kernel/plugin_packages/register.js --test --test-concurrency=2 \
+  dist/src dist/test dist/packages dist/bench examples/machine-calibration/dist

@@ -6,7 +6,7 @@
  * `--json`. Exit codes: 0 success, 1 a check failed, 2 usage or configuration error.
  */
 import { parseCommandArgs, UsageError, writeJson } from "../kernel/plugin_api/args.js";
-import { ConfigError, loadConfig } from "../kernel/config.js";
+import { ConfigError, loadConfig, parsePluginSelection } from "../kernel/config.js";
 import type { CliCommand, CliIo } from "../kernel/plugin_api/cli.js";
 import { createKernel, type Kernel } from "../kernel/kernel.js";
 import { createLogger } from "../kernel/logger.js";
@@ -14,6 +14,7 @@ import { closeOnSignals, listen } from "../kernel/server.js";
 import { MigrationDriftError } from "../kernel/db/migrations.js";
 import { PluginLoadError } from "../kernel/plugin_order.js";
 import { ALL_PLUGINS } from "../plugins/index.js";
+import { type PluginSet, resolvePluginSet, withPluginSet } from "../kernel/plugin_packages/plugin_packages.js";
 import { createProgress } from "../kernel/plugin_api/progress.js";
 import { isPostgresUrl } from "../kernel/db/postgres/pool.js";
 import { copyInstallation } from "./db_copy.js";
@@ -21,6 +22,12 @@ import { TOKEN_STORE } from "../contracts/ports/token_store.js";
 import { createTokensCommand } from "../kernel/auth/tokens_command.js";
 import { operatorOfOption } from "../kernel/auth/operator.js";
 import fs from "node:fs";
+
+/**
+ * The plugins of this process: the built-ins and the packages RMOS_PLUGINS names,
+ * loaded by `main` before any command runs (so their commands are listed too).
+ */
+let pluginSet: PluginSet = { plugins: ALL_PLUGINS, selected: "all", fromPackages: [] };
 
 const serveCommand: CliCommand = {
   name: "serve",
@@ -36,10 +43,10 @@ migrations first unless RMOS_AUTO_MIGRATE=false. Stops gracefully on SIGTERM/SIG
       io.stdout.write(`${this.help}\n`);
       return 0;
     }
-    const config = loadConfig();
+    const config = withPluginSet(loadConfig(), pluginSet);
     const kernel = createKernel({
       config,
-      plugins: ALL_PLUGINS,
+      plugins: pluginSet.plugins,
       logger: createLogger(config.logLevel, 1),
       processMetrics: true,
     });
@@ -173,7 +180,7 @@ async function copyCommand(
   // The target keeps everything in its database: it shares no file with the source.
   const targetConfig = { ...source.config, databaseUrl: to };
   if (targetConfig.databaseUrl === source.config.databaseUrl) throw new UsageError("--to names the source database");
-  const target = createKernel({ config: targetConfig, plugins: ALL_PLUGINS, logger: source.logger });
+  const target = createKernel({ config: targetConfig, plugins: pluginSet.plugins, logger: source.logger });
   try {
     await source.start({ migrate: false });
     await target.start({ migrate: false });
@@ -215,14 +222,14 @@ const tokensCommand = createTokensCommand(async (ctx) => {
 
 /** A kernel for CLI work: logs to stderr at LOG_LEVEL (default warn). */
 function kernelForCli(): Kernel {
-  const config = loadConfig({ LOG_LEVEL: "warn", ...process.env });
-  return createKernel({ config, plugins: ALL_PLUGINS, logger: createLogger(config.logLevel, 2) });
+  const config = withPluginSet(loadConfig({ LOG_LEVEL: "warn", ...process.env }), pluginSet);
+  return createKernel({ config, plugins: pluginSet.plugins, logger: createLogger(config.logLevel, 2) });
 }
 
 /** Every command: the kernel's and the plugins'. */
 export function allCommands(): CliCommand[] {
   const own = [serveCommand, dbCommand, openapiCommand, tokensCommand];
-  const fromPlugins = ALL_PLUGINS.flatMap((p) => p.commands ?? []);
+  const fromPlugins = pluginSet.plugins.flatMap((p) => p.commands ?? []);
   return [...own, ...fromPlugins];
 }
 
@@ -240,8 +247,17 @@ export async function main(
   argv: readonly string[],
   io: CliIo = { stdout: process.stdout, stderr: process.stderr },
 ): Promise<number> {
-  const commands = allCommands();
   const [name, ...rest] = argv;
+  try {
+    // Plugin packages (RMOS_PLUGINS=all,<package>) load before anything else: a missing or
+    // wrong one stops every command, naming the package.
+    pluginSet = await resolvePluginSet(parsePluginSelection(process.env.RMOS_PLUGINS), ALL_PLUGINS);
+  } catch (error) {
+    if (!(error instanceof PluginLoadError)) throw error;
+    io.stderr.write(`rmos${name ? ` ${name}` : ""}: ${error.message}\n`);
+    return 2;
+  }
+  const commands = allCommands();
   if (!name || name === "--help" || name === "-h" || name === "help") {
     io.stdout.write(usage(commands));
     return name ? 0 : 2;

@@ -185,6 +185,16 @@ export interface AppConfig {
   readonly env: Readonly<Record<string, string | undefined>>;
 }
 
+/** RMOS_PLUGINS as "all" or its comma-separated entries (plugin names, package names or paths). */
+export function parsePluginSelection(raw: string | undefined): readonly string[] | "all" {
+  const value = (raw ?? "").trim();
+  if (value === "" || value === "all") return "all";
+  return value
+    .split(",")
+    .map((p) => p.trim())
+    .filter(Boolean);
+}
+
 /** Formats zod issues as "NAME: message" lines. */
 export function describeIssues(error: z.ZodError): string {
   return error.issues.map((i) => `  ${i.path.join(".") || "(value)"}: ${i.message}`).join("\n");
@@ -199,12 +209,7 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>> = p
   }
   const c = parsed.data;
   const dataDir = path.resolve(c.RMOS_DATA_DIR);
-  const plugins =
-    c.RMOS_PLUGINS.trim() === "all"
-      ? "all"
-      : c.RMOS_PLUGINS.split(",")
-          .map((p) => p.trim())
-          .filter(Boolean);
+  const plugins = parsePluginSelection(c.RMOS_PLUGINS);
   return {
     port: c.PORT,
     host: c.HOST,

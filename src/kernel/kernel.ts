@@ -269,10 +269,7 @@ export class Kernel implements BootedKernel {
 
   /** The OpenAPI 3.1 document of every loaded route. */
   openApiDocument(): Record<string, unknown> {
-    return this.app.getOpenAPI31Document(openApiMetadata(this.plugins.map((p) => p.name))) as unknown as Record<
-      string,
-      unknown
-    >;
+    return this.app.getOpenAPI31Document(openApiMetadata(this.plugins)) as unknown as Record<string, unknown>;
   }
 
   /**

@@ -8,8 +8,14 @@
  * in its description.
  */
 
-/** The document-level fields of the OpenAPI document for plugins `pluginNames` (in load order). */
-export function openApiMetadata(pluginNames: readonly string[]) {
+/** A loaded plugin as its tag shows it: its name, and its own description when it gives one (a plugin package does). */
+export interface TaggedPlugin {
+  readonly name: string;
+  readonly description?: string;
+}
+
+/** The document-level fields of the OpenAPI document for `plugins` (in load order). */
+export function openApiMetadata(plugins: readonly TaggedPlugin[]) {
   return {
     openapi: "3.1.0" as const,
     info: {
@@ -27,9 +33,9 @@ export function openApiMetadata(pluginNames: readonly string[]) {
       },
     ],
     tags: [
-      ...pluginNames.map((name) => ({
+      ...plugins.map(({ name, description }) => ({
         name,
-        description: `Routes of the ${name} plugin (docs/plugins/${name}.md of the repository).`,
+        description: description ?? `Routes of the ${name} plugin (docs/plugins/${name}.md of the repository).`,
       })),
       { name: "service", description: "The kernel's own routes: liveness, readiness and metrics." },
     ],

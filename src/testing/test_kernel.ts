@@ -23,7 +23,10 @@ export interface TestKernel {
 }
 
 export interface TestKernelOptions {
+  /** The plugins (default: the built-in ones). */
   readonly plugins?: readonly Plugin[];
+  /** Plugins loaded after those: a plugin package's own, in its tests (`rmos-runs/testing/test_kernel.js`). */
+  readonly extraPlugins?: readonly Plugin[];
   readonly env?: Readonly<Record<string, string>>;
   /** Reuse this data directory instead of a new one. */
   readonly dataDir?: string;
@@ -40,7 +43,7 @@ export async function startTestKernel(options: TestKernelOptions = {}): Promise<
   const config = loadConfig({ LOG_LEVEL: "silent", PORT: "0", ...options.env, RMOS_DATA_DIR: dataDir });
   const kernel = createKernel({
     config,
-    plugins: options.plugins ?? ALL_PLUGINS,
+    plugins: [...(options.plugins ?? ALL_PLUGINS), ...(options.extraPlugins ?? [])],
     logger: createLogger(config.logLevel, 2),
   });
   await kernel.start();

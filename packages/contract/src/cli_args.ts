@@ -1,7 +1,8 @@
 /**
  * The command line of `rmos-contract`, parsed: `--base-url URL` (or RMOS_BASE_URL),
  * `--token T` (or RMOS_TOKEN, which keeps the token out of the process list),
- * `--read-only`, `--report-dir DIR`, `--max-runs N`, `--help`, `--version`. Anything
+ * `--read-only`, `--report-dir DIR`, `--max-runs N`, `--checks MODULE` (repeatable),
+ * `--help`, `--version`. Anything
  * else is a usage error with a message saying what was wrong.
  */
 
@@ -12,6 +13,8 @@ export interface CliOptions {
   readonly readOnly: boolean;
   readonly reportDir?: string;
   readonly maxRuns: number;
+  /** Modules whose `contractChecks` run after the contract's own (a plugin's checks). */
+  readonly checks: readonly string[];
 }
 
 /** What the command line asks for. */
@@ -26,7 +29,7 @@ export class UsageError extends Error {
 }
 
 /** The help text. */
-export const USAGE = `Usage: rmos-contract --base-url URL [--token T] [--read-only] [--report-dir DIR] [--max-runs N]
+export const USAGE = `Usage: rmos-contract --base-url URL [--token T] [--read-only] [--report-dir DIR] [--max-runs N] [--checks MODULE]...
 
 Checks the RMOS governance contract against a running installation.
 
@@ -35,6 +38,8 @@ Checks the RMOS governance contract against a running installation.
   --read-only       create nothing: inspect existing runs, try refused modifications
   --report-dir DIR  write DIR/junit.xml and DIR/report.md
   --max-runs N      inspect at most the N newest existing runs (default 50)
+  --checks MODULE   also run the contractChecks a module exports (a plugin package's,
+                    e.g. rmos-plugin-machine-calibration/contract, or a path); repeatable
   --help, --version
 
 Exit status: 0 every check passed, 1 a check failed, 2 unreachable or usage error.
@@ -47,6 +52,7 @@ export function parseCliArgs(argv: readonly string[], env: Readonly<Record<strin
   let readOnly = false;
   let reportDir: string | undefined;
   let maxRuns = 50;
+  const checks: string[] = [];
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i] as string;
     const eq = arg.indexOf("=");
@@ -75,6 +81,9 @@ export function parseCliArgs(argv: readonly string[], env: Readonly<Record<strin
       case "--report-dir":
         reportDir = value();
         break;
+      case "--checks":
+        checks.push(value());
+        break;
       case "--max-runs": {
         const text = value();
         maxRuns = Number(text);
@@ -102,6 +111,7 @@ export function parseCliArgs(argv: readonly string[], env: Readonly<Record<strin
     baseUrl,
     readOnly,
     maxRuns,
+    checks,
     ...(token ? { token } : {}),
     ...(reportDir !== undefined ? { reportDir } : {}),
   };

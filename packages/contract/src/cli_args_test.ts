@@ -11,6 +11,7 @@ test("options, --name=value forms and environment fallbacks", () => {
     readOnly: true,
     reportDir: "r",
     maxRuns: 50,
+    checks: [],
   });
   assert.deepEqual(parseCliArgs(["--base-url=https://h/x", "--max-runs=7"], { RMOS_TOKEN: "env-token" }), {
     kind: "run",
@@ -18,7 +19,10 @@ test("options, --name=value forms and environment fallbacks", () => {
     token: "env-token",
     readOnly: false,
     maxRuns: 7,
+    checks: [],
   });
+  const withChecks = parseCliArgs(["--base-url", "http://h", "--checks", "a/contract", "--checks=./b.js"], {});
+  assert.deepEqual(withChecks.kind === "run" && withChecks.checks, ["a/contract", "./b.js"]);
   const fromEnv = parseCliArgs([], { RMOS_BASE_URL: "http://e" });
   assert.equal(fromEnv.kind === "run" && fromEnv.baseUrl, "http://e");
   assert.deepEqual(parseCliArgs(["--base-url", "x", "--help"], {}), { kind: "help" });
@@ -35,6 +39,7 @@ test("usage errors say what is wrong", () => {
     [["--base-url", "http://h", "--max-runs", "0"], /--max-runs must be/],
     [["--base-url", "http://h", "--max-runs", "1e3"], /--max-runs must be/],
     [["--base-url", "http://h", "--frobnicate"], /unknown argument: --frobnicate/],
+    [["--base-url", "http://h", "--checks"], /--checks needs a value/],
   ];
   for (const [argv, message] of cases) {
     assert.throws(

@@ -8,8 +8,10 @@
  */
 import fs from "node:fs";
 import path from "node:path";
-import { checkLabel } from "./check.js";
+import { CONTRACT_CHECKS } from "./catalog.js";
+import { type Check, checkLabel } from "./check.js";
 import { parseCliArgs, USAGE, UsageError } from "./cli_args.js";
+import { loadExtraChecks } from "./extra_checks.js";
 import { junitXml } from "./junit.js";
 import { markdownReport } from "./markdown_report.js";
 import { runContract, tally } from "./runner.js";
@@ -60,6 +62,14 @@ export async function main(argv: readonly string[], io: MainIo): Promise<number>
     io.out(`${CONTRACT_VERSION}\n`);
     return 0;
   }
+  let extra: Check[];
+  try {
+    extra = await loadExtraChecks(request.checks, CONTRACT_CHECKS);
+  } catch (error) {
+    if (!(error instanceof UsageError)) throw error;
+    io.err(`rmos-contract: ${error.message}\n`);
+    return 2;
+  }
   const target = httpTarget(request.baseUrl, {
     ...(request.token ? { token: request.token } : {}),
     ...(io.fetch ? { fetch: io.fetch } : {}),
@@ -73,6 +83,7 @@ export async function main(argv: readonly string[], io: MainIo): Promise<number>
   const report = await runContract(target, {
     readOnly: request.readOnly,
     maxRuns: request.maxRuns,
+    checks: [...CONTRACT_CHECKS, ...extra],
     onResult: (r) => {
       const word = { pass: "PASS", fail: "FAIL", skip: "SKIP" }[r.outcome];
       io.out(`${word}  ${checkLabel(r.check)}${r.outcome === "pass" ? "" : `: ${r.message}`}\n`);

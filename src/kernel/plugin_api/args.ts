@@ -2,7 +2,7 @@
  * Argument parsing for the CLI commands, on `node:util` parseArgs: every command gets
  * `--help` and `--json`, unknown options are errors with the command's usage.
  */
-import { parseArgs, type ParseArgsConfig } from "node:util";
+import { type ParseArgsConfig, parseArgs } from "node:util";
 
 /** A usage error: printed with the command's help, exit code 2. */
 export class UsageError extends Error {
@@ -11,8 +11,14 @@ export class UsageError extends Error {
 
 type Options = NonNullable<ParseArgsConfig["options"]>;
 
+/** The options every command has. */
+type HelpAndJson = { help: { type: "boolean"; short: "h" }; json: { type: "boolean" } };
+
 /** Parses `args` with the command's `options` plus --help and --json. */
-export function parseCommandArgs<O extends Options>(args: readonly string[], options: O) {
+export function parseCommandArgs<O extends Options>(
+  args: readonly string[],
+  options: O,
+): ReturnType<typeof parseArgs<{ args: string[]; options: O & HelpAndJson; allowPositionals: true; strict: true }>> {
   try {
     return parseArgs({
       args: [...args],

@@ -119,6 +119,17 @@ export type PluginMigrations = Readonly<Partial<Record<DatabaseKind, URL | null>
 export interface Plugin<C extends Consumes = Consumes> {
   /** kebab-case, unique */
   readonly name: string;
+  /**
+   * The major version of the plugin API it was written for (`PLUGIN_API_VERSION` of
+   * ./version.js when it was written), as a number literal. Required of a plugin loaded
+   * from a package: the kernel refuses one written for another version.
+   */
+  readonly apiVersion?: number;
+  /**
+   * One sentence for the plugin's tag in openapi.json and /docs. A plugin package gives
+   * one (it has no page under the repository's docs/plugins/, which the default names).
+   */
+  readonly description?: string;
   /** Tokens this plugin binds (each exactly once among the loaded plugins). */
   readonly provides?: readonly Token<unknown>[];
   /** Tokens this plugin needs, by the name `init` receives them under. */
