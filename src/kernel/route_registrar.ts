@@ -29,6 +29,7 @@ import { requireRoles } from "./auth/require_roles.js";
 import { isRole, type Role } from "./auth/roles.js";
 import { problemResponses } from "../contracts/http.js";
 import { ProblemError } from "../contracts/problem.js";
+import { jsonBodyLimit } from "./http/json_body.js";
 import { requestValidators, type ValidationHook } from "./http/request_validators.js";
 import type { RouteGuards } from "./http/route_guards.js";
 import type { KernelApp, RouteRegistrar } from "./plugin_api/routes.js";
@@ -134,14 +135,16 @@ export class RouteCollector {
         ...(json ? [413, 415, 500] : [500]),
         ...(this.guards?.statuses(route) ?? []),
       );
-      const limit = bodyLimit({
-        maxSize: this.maxBodyBytes,
-        onError: () => {
-          throw new ProblemError(413, `the body is larger than the limit of ${this.maxBodyBytes} bytes`, {
-            slug: "body-too-large",
-          });
-        },
-      });
+      const tooLarge = (): never => {
+        throw new ProblemError(413, `the body is larger than the limit of ${this.maxBodyBytes} bytes`, {
+          slug: "body-too-large",
+        });
+      };
+      const limit = jsonBodyLimit(
+        this.maxBodyBytes,
+        tooLarge,
+        bodyLimit({ maxSize: this.maxBodyBytes, onError: tooLarge }),
+      );
       const authorize = [requireRoles(roles) as unknown as MiddlewareHandler];
       const guarded = this.guards
         ? this.guards.chain(route, json ? limit : undefined, authorize)
