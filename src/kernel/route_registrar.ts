@@ -29,6 +29,8 @@ import { requireRoles } from "./auth/require_roles.js";
 import { isRole, type Role } from "./auth/roles.js";
 import { problemResponses } from "../contracts/http.js";
 import { ProblemError } from "../contracts/problem.js";
+import { chainMiddleware } from "./http/compose_chain.js";
+import { handleError } from "./problems.js";
 import { jsonBodyLimit } from "./http/json_body.js";
 import { requestValidators, type ValidationHook } from "./http/request_validators.js";
 import type { RouteGuards } from "./http/route_guards.js";
@@ -160,7 +162,8 @@ export class RouteCollector {
       // placed where the library puts its own: after every other middleware.
       app.openAPIRegistry.registerPath(document);
       const { validators, rest } = requestValidators(route.request, this.hook);
-      const middleware = [...guarded, ...(route.middleware ? [route.middleware].flat() : []), ...validators];
+      const chain = [...guarded, ...(route.middleware ? [route.middleware].flat() : []), ...validators];
+      const middleware = chain.length > 0 ? [chainMiddleware(chain, handleError as never)] : [];
       const mounted: RouteConfig & { hide: true } = {
         ...document,
         ...(rest ? { request: rest } : {}),
