@@ -42,6 +42,7 @@ import {
 } from "./db/migrations.js";
 import { KERNEL_MIGRATIONS, migratePostgres } from "./db/postgres/migrator.js";
 import type { MiddlewareHandler } from "hono";
+import type { ValidationHook } from "./http/request_validators.js";
 import { createRouteGuards } from "./http/route_guards.js";
 import type { Logger } from "./logger.js";
 import { createMetrics, type HttpMetrics } from "./metrics.js";
@@ -133,7 +134,12 @@ export class Kernel implements BootedKernel {
     );
     this.app = new OpenAPIHono<KernelEnv>({ defaultHook: validationHook as never });
     this.app.openAPIRegistry.registerComponent("securitySchemes", BEARER_SCHEME_NAME, bearerSecurityScheme);
-    this.#routes = new RouteCollector(API_BASE, options.config.maxBodyBytes, createRouteGuards(options.config.limits));
+    this.#routes = new RouteCollector(
+      API_BASE,
+      options.config.maxBodyBytes,
+      validationHook as ValidationHook,
+      createRouteGuards(options.config.limits),
+    );
 
     for (const plugin of this.plugins) this.#instances.set(plugin.name, this.#init(plugin));
     this.#initialised = true;

@@ -7,10 +7,16 @@
  * path, so that ids do not explode the label set). The request line names the principal
  * authentication set (its id only — never a credential); 401 and 403 answers are
  * counted per route as well.
+ *
+ * It runs on every request, so it does no work a request does not need: served by
+ * Node, the request id is read from the raw headers and set on Node's response
+ * (merged into the head when it is written) rather than through Web `Headers` objects
+ * (node_bindings.ts), and the label set of each (method, route, status) is built once.
  */
 import { randomUUID } from "node:crypto";
-import type { MiddlewareHandler } from "hono";
+import type { Context, MiddlewareHandler } from "hono";
 import { matchedRoutes } from "hono/route";
+import { nodeBindingsOf, requestHeader } from "./http/node_bindings.js";
 import type { Logger } from "./logger.js";
 import type { HttpMetrics } from "./metrics.js";
 import type { KernelEnv } from "./plugin_api/routes.js";
@@ -18,34 +24,57 @@ import type { KernelEnv } from "./plugin_api/routes.js";
 const SANE_REQUEST_ID = /^[A-Za-z0-9._:-]{1,128}$/;
 
 /** The route pattern that answered (the first matched, as Hono runs them in order), or "unmatched". */
-function routeLabel(c: Parameters<MiddlewareHandler<KernelEnv>>[0]): string {
+function routeLabel(c: Context<KernelEnv>): string {
   return matchedRoutes(c).find((r) => r.method !== "ALL")?.path ?? "unmatched";
+}
+
+type Labels = Readonly<{ method: string; route: string; status: string }>;
+
+/** One label object per (method, route, status): the set is bounded by the routes, not by requests. */
+class LabelSets {
+  readonly #sets = new Map<string, Labels>();
+
+  of(method: string, route: string, status: number): Labels {
+    const key = `${method} ${status} ${route}`;
+    let labels = this.#sets.get(key);
+    if (labels === undefined) {
+      labels = { method, route, status: String(status) };
+      this.#sets.set(key, labels);
+    }
+    return labels;
+  }
 }
 
 /** Middleware that sets the request id, logs the request and records its metrics. */
 export function requestContext(logger: Logger, metrics: HttpMetrics): MiddlewareHandler<KernelEnv> {
+  const labelSets = new LabelSets();
   return async (c, next) => {
-    const started = process.hrtime.bigint();
-    const given = c.req.header("x-request-id");
-    const requestId = given && SANE_REQUEST_ID.test(given) ? given : randomUUID();
+    const started = performance.now();
+    const given = requestHeader(c, "x-request-id");
+    const requestId = given !== undefined && SANE_REQUEST_ID.test(given) ? given : randomUUID();
     const log = logger.child({ req_id: requestId });
     c.set("requestId", requestId);
     c.set("logger", log);
     try {
       await next();
     } finally {
-      c.res.headers.set("X-Request-Id", requestId);
-      const seconds = Number(process.hrtime.bigint() - started) / 1e9;
+      const outgoing = nodeBindingsOf(c)?.outgoing;
+      if (outgoing === undefined) c.res.headers.set("X-Request-Id", requestId);
+      // Node merges it into the head the adapter writes (a handler that wrote its own head set it there).
+      else if (!outgoing.headersSent) outgoing.setHeader("x-request-id", requestId);
+      const seconds = (performance.now() - started) / 1000;
       const status = c.res.status;
-      const labels = { method: c.req.method, route: routeLabel(c), status: String(status) };
+      const labels = labelSets.of(c.req.method, routeLabel(c), status);
       metrics.duration.observe(labels, seconds);
       if (status >= 400) metrics.errors.inc(labels);
       if (status === 401 || status === 403) metrics.authRefusals.inc(labels);
-      const principal = c.get("principal")?.id;
-      log.info(
-        { method: c.req.method, path: c.req.path, route: labels.route, status, ms: seconds * 1000, principal },
-        "request",
-      );
+      if (log.isLevelEnabled("info")) {
+        const principal = c.get("principal")?.id;
+        log.info(
+          { method: c.req.method, path: c.req.path, route: labels.route, status, ms: seconds * 1000, principal },
+          "request",
+        );
+      }
     }
   };
 }

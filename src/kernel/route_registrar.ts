@@ -16,6 +16,10 @@
  * refused at registration, so a new plugin's route cannot forget; the declared roles
  * are enforced by `requireRoles` placed after the request-target and rate limits and
  * before the body is read or validated.
+ *
+ * A route's query, path parameters and headers are validated by the kernel's own
+ * validators (http/request_validators.ts: the same schemas, order and answers as
+ * @hono/zod-openapi's, without their per-request overhead); its body by the library's.
  */
 import type { RouteConfig } from "@hono/zod-openapi";
 import type { MiddlewareHandler } from "hono";
@@ -25,6 +29,10 @@ import { requireRoles } from "./auth/require_roles.js";
 import { isRole, type Role } from "./auth/roles.js";
 import { problemResponses } from "../contracts/http.js";
 import { ProblemError } from "../contracts/problem.js";
+import { chainMiddleware } from "./http/compose_chain.js";
+import { handleError } from "./problems.js";
+import { jsonBodyLimit } from "./http/json_body.js";
+import { requestValidators, type ValidationHook } from "./http/request_validators.js";
 import type { RouteGuards } from "./http/route_guards.js";
 import type { KernelApp, RouteRegistrar } from "./plugin_api/routes.js";
 import { PluginLoadError } from "./plugin_order.js";
@@ -87,6 +95,8 @@ export class RouteCollector {
   constructor(
     private readonly prefix: string,
     private readonly maxBodyBytes: number,
+    /** The app's validation hook: turns a failed query, path or header validation into its answer. */
+    private readonly hook: ValidationHook,
     /** Limits put in front of every route (src/kernel/http/route_guards.ts). */
     private readonly guards?: RouteGuards,
   ) {}
@@ -127,26 +137,40 @@ export class RouteCollector {
         ...(json ? [413, 415, 500] : [500]),
         ...(this.guards?.statuses(route) ?? []),
       );
-      const limit = bodyLimit({
-        maxSize: this.maxBodyBytes,
-        onError: () => {
-          throw new ProblemError(413, `the body is larger than the limit of ${this.maxBodyBytes} bytes`, {
-            slug: "body-too-large",
-          });
-        },
-      });
+      const tooLarge = (): never => {
+        throw new ProblemError(413, `the body is larger than the limit of ${this.maxBodyBytes} bytes`, {
+          slug: "body-too-large",
+        });
+      };
+      const limit = jsonBodyLimit(
+        this.maxBodyBytes,
+        tooLarge,
+        bodyLimit({ maxSize: this.maxBodyBytes, onError: tooLarge }),
+      );
       const authorize = [requireRoles(roles) as unknown as MiddlewareHandler];
       const guarded = this.guards
         ? this.guards.chain(route, json ? limit : undefined, authorize)
         : [...authorize, ...(json ? [limit] : [])];
-      const middleware = [...guarded, ...(route.middleware ? [route.middleware].flat() : [])];
-      const full: RouteConfig = {
+      const document: RouteConfig = {
         ...route,
         path: `${this.prefix}${route.path}`,
         responses: { ...extra, ...route.responses },
-        ...(middleware.length > 0 ? { middleware } : {}),
       };
-      (app.openapi as (r: RouteConfig, h: unknown) => void)(full, handler);
+      delete document.middleware;
+      // The route as the OpenAPI document describes it; mounted below with its query,
+      // path and header validation done by the kernel's validators (request_validators.ts),
+      // placed where the library puts its own: after every other middleware.
+      app.openAPIRegistry.registerPath(document);
+      const { validators, rest } = requestValidators(route.request, this.hook);
+      const chain = [...guarded, ...(route.middleware ? [route.middleware].flat() : []), ...validators];
+      const middleware = chain.length > 0 ? [chainMiddleware(chain, handleError as never)] : [];
+      const mounted: RouteConfig & { hide: true } = {
+        ...document,
+        ...(rest ? { request: rest } : {}),
+        ...(middleware.length > 0 ? { middleware } : {}),
+        hide: true,
+      };
+      (app.openapi as (r: RouteConfig, h: unknown) => void)(mounted, handler);
     }
   }
 

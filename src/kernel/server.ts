@@ -17,7 +17,7 @@ import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { getRequestListener } from "@hono/node-server";
 import { answerClientErrors, applyConnectionLimits, serverOptionsFor } from "./http/connection_limits.js";
-import { lingerOnUnreadBody } from "./http/lingering_close.js";
+import { lingeringResponseClass } from "./http/lingering_close.js";
 import { ShutdownGate } from "./http/shutdown_gate.js";
 import type { Kernel } from "./kernel.js";
 
@@ -35,8 +35,8 @@ export async function listen(kernel: Kernel): Promise<RunningServer> {
   const linger = { lingerMs: limits.lingerMs, lingerBytes: limits.lingerBytes };
   const gate = new ShutdownGate();
   const app = getRequestListener(kernel.app.fetch, { autoCleanupIncoming: false });
-  const server = createServer(serverOptionsFor(limits), (incoming, outgoing) => {
-    lingerOnUnreadBody(incoming, outgoing, { ...linger, closeAlways: () => gate.stopping });
+  const ServerResponse = lingeringResponseClass({ ...linger, closeAlways: () => gate.stopping });
+  const server = createServer({ ...serverOptionsFor(limits), ServerResponse }, (incoming, outgoing) => {
     if (gate.refuse(incoming, outgoing)) return;
     void app(incoming, outgoing);
   });

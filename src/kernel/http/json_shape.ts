@@ -8,6 +8,7 @@
  */
 import type { MiddlewareHandler } from "hono";
 import { ProblemError } from "../../contracts/problem.js";
+import { requestHeader } from "./node_bindings.js";
 
 export interface JsonShapeLimits {
   readonly maxDepth: number;
@@ -92,7 +93,7 @@ export function checkJsonShape(value: unknown, limits: JsonShapeLimits): ShapeVi
  */
 export function jsonShapeLimit(limits: JsonShapeLimits): MiddlewareHandler {
   return async (c, next) => {
-    if (!/json/i.test(c.req.header("content-type") ?? "")) return next();
+    if (!/json/i.test(requestHeader(c, "content-type") ?? "")) return next();
     let body: unknown;
     try {
       body = await c.req.json();

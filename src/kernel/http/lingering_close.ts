@@ -17,7 +17,7 @@
  * `IncomingMessage._dump` does it: the readers that stopped early are dropped and the
  * message is resumed, so bytes keep being pulled off the wire.
  */
-import type { IncomingMessage, ServerResponse } from "node:http";
+import { type IncomingMessage, ServerResponse } from "node:http";
 import type { Socket } from "node:net";
 
 /** How long, and how many bytes, a refused body is read and dropped before the socket is destroyed. */
@@ -64,26 +64,41 @@ export function lingerThenDestroy(socket: Socket, incoming: IncomingMessage | un
   });
 }
 
+/** What decides, per response, whether its connection closes and lingers. */
+export interface LingerOnUnreadOptions extends LingerOptions {
+  /** True while the server is stopping: every response then says `Connection: close`. */
+  readonly closeAlways?: () => boolean;
+}
+
 /**
- * Prepares one exchange: if the response head is written before the request body has
- * arrived whole, the response says `Connection: close` and its socket lingers instead
- * of being destroyed at once. `closeAlways` (a stopping server) adds
- * `Connection: close` to every response.
+ * Before the head of `outgoing` is written: when the request body has not arrived
+ * whole, the response says `Connection: close` and its socket lingers instead of being
+ * destroyed at once; `closeAlways` (a stopping server) adds `Connection: close` to
+ * every response.
  */
-export function lingerOnUnreadBody(
-  incoming: IncomingMessage,
-  outgoing: ServerResponse,
-  options: LingerOptions & { readonly closeAlways?: () => boolean },
-): void {
-  const writeHead = outgoing.writeHead;
-  outgoing.writeHead = function (this: ServerResponse, ...args: unknown[]) {
-    const unread = !incoming.complete;
-    if ((unread || options.closeAlways?.()) && !this.headersSent) this.setHeader("connection", "close");
-    const socket = incoming.socket;
-    if (unread && socket && !lingering.has(socket)) {
-      // Node calls destroySoon() on the socket of a finished `Connection: close` response.
-      (socket as Socket & { destroySoon: () => void }).destroySoon = () => lingerThenDestroy(socket, incoming, options);
+function beforeHead(incoming: IncomingMessage, outgoing: ServerResponse, options: LingerOnUnreadOptions): void {
+  const unread = !incoming.complete;
+  if ((unread || options.closeAlways?.()) && !outgoing.headersSent) outgoing.setHeader("connection", "close");
+  const socket = incoming.socket;
+  if (unread && socket && !lingering.has(socket)) {
+    // Node calls destroySoon() on the socket of a finished `Connection: close` response.
+    (socket as Socket & { destroySoon: () => void }).destroySoon = () => lingerThenDestroy(socket, incoming, options);
+  }
+}
+
+/**
+ * The response class of a server that lingers on unread bodies (pass it as the
+ * `ServerResponse` option of `http.createServer`): before a head is written, when the
+ * request body has not arrived whole, the response says `Connection: close` and its
+ * socket lingers instead of being destroyed at once; `closeAlways` (a stopping server)
+ * adds `Connection: close` to every response. The check is in the class's `writeHead`
+ * (which Node also calls for an implicit head), so a request costs no wrapper of its own.
+ */
+export function lingeringResponseClass(options: LingerOnUnreadOptions): typeof ServerResponse {
+  return class LingeringResponse extends ServerResponse {
+    override writeHead(...args: unknown[]): this {
+      beforeHead(this.req, this, options);
+      return (super.writeHead as (...a: unknown[]) => this)(...args);
     }
-    return (writeHead as (...a: unknown[]) => ServerResponse).apply(this, args);
-  } as typeof outgoing.writeHead;
+  } as typeof ServerResponse;
 }

@@ -33,7 +33,8 @@ export function registerRunsRoutes(r: RouteRegistrar, service: RunsService): voi
       etag: `"${run.sha256}"`,
     };
     if (!created) headers["idempotent-replayed"] = "true";
-    return c.body(new Uint8Array(run.bytes), created ? 201 : 200, headers) as never;
+    // As for GET: the stored bytes without a copy, with a plain header object.
+    return new Response(run.bytes as Uint8Array<ArrayBuffer>, { status: created ? 201 : 200, headers }) as never;
   });
 
   r.openapi(listRunsRoute, async (c) => c.json(await service.list(c.req.valid("query")), 200));
@@ -44,7 +45,12 @@ export function registerRunsRoutes(r: RouteRegistrar, service: RunsService): voi
     if (ifNoneMatches(c.req.valid("header")["if-none-match"], etag)) {
       return c.body(null, 304, { etag }) as never;
     }
-    return c.body(new Uint8Array(run.bytes), 200, { "content-type": "application/json", etag }) as never;
+    // The stored bytes as they are (no copy), with a plain header object: the node
+    // adapter writes such a Response without building Web Headers.
+    return new Response(run.bytes as Uint8Array<ArrayBuffer>, {
+      status: 200,
+      headers: { "content-type": "application/json", etag },
+    }) as never;
   });
 
   r.openapi(verifyRunRoute, async (c) => c.json(await service.verify(c.req.valid("param").run_id), 200));
