@@ -1,8 +1,9 @@
 /**
  * The log store on PostgreSQL (tables of migrations/postgres/0001_transparency_log.sql),
  * shared by every instance on the database. The database is the sequencer: an
- * appending transaction takes one advisory lock (`pg_advisory_xact_lock`), reads the
- * largest index and numbers its leaves after it, so indexes are distinct and gap-free
+ * appending transaction calls `tlog_append` (one round trip), which takes one advisory
+ * lock (`pg_advisory_xact_lock`), reads the largest index and numbers the leaves after
+ * it, so indexes are distinct and gap-free
  * across instances, and the lock is held until that transaction commits or rolls back
  * (with the record rows of the caller, when it appends inside the record's own
  * transaction). The tiles a leaf completes are written in the same transaction.
@@ -28,7 +29,7 @@ import { buildInnerNodes, hashUp, INNER_NODES, innerOffset } from "./tile_nodes.
 
 /** The advisory-lock namespace of the log (the first key of the two-key form). */
 export const LOG_LOCK_NAMESPACE = 0x746c6f67; // "tlog"
-/** The sequencer's lock: held by the one transaction appending leaves. */
+/** The sequencer's lock: held by the one transaction appending leaves (taken by `tlog_append`, see the migration). */
 export const SEQUENCER_LOCK = 1;
 /** The signer's lock: held by the one instance signing a checkpoint. */
 export const SIGNER_LOCK = 2;
@@ -78,6 +79,8 @@ export class PostgresLogStore {
   readonly #pool: pg.Pool;
   readonly #tiles = new Map<string, TileRow>();
   readonly #edge = new Map<string, Uint8Array>();
+  /** A size the log is known to have reached (it only grows): spares a query when a request is below it. */
+  #knownSize = 0;
 
   constructor(pool: pg.Pool) {
     this.#pool = pool;
@@ -91,7 +94,18 @@ export class PostgresLogStore {
   /** The number of leaves (as seen by `on`, default the pool). */
   async size(on: Queryable = this.#pool): Promise<number> {
     const [row] = await rowsOf<{ n: string }>(on, SIZE_SQL);
-    return Number(row?.n ?? 0);
+    const size = Number(row?.n ?? 0);
+    if (on === this.#pool && size > this.#knownSize) this.#knownSize = size;
+    return size;
+  }
+
+  /**
+   * Whether the log has at least `size` leaves: answered from memory when it is known
+   * to (the log only grows), else from the database. Only committed leaves count.
+   */
+  async hasSize(size: number): Promise<boolean> {
+    if (size <= this.#knownSize) return true;
+    return size <= (await this.size());
   }
 
   /** The leaf of (type, id) with its index. */
@@ -121,53 +135,44 @@ export class PostgresLogStore {
   ): Promise<Array<{ leaf_index: number; created: boolean }>> {
     const texts = leaves.map((l) => leafText(l)); // validates every leaf before anything is written
     if (leaves.length === 0) return [];
-    await client.query("SELECT pg_advisory_xact_lock($1, $2)", [LOG_LOCK_NAMESPACE, SEQUENCER_LOCK]);
-    const existing = new Map(
-      (
-        await rowsOf<LeafRow>(
-          client,
-          `SELECT leaf_index, type, id, sha256, created_at_utc FROM tlog_leaves
-            WHERE (type, id) IN (SELECT * FROM unnest($1::text[], $2::text[]))`,
-          [leaves.map((l) => l.type), leaves.map((l) => l.id)],
-        )
-      ).map((r) => [`${r.type}\u0000${r.id}`, leafOfRow(r)]),
-    );
-    const start = await this.size(client);
-    let size = start;
-    const fresh: Array<{ index: number; leaf: LogLeaf; hash: Buffer }> = [];
-    const results = leaves.map((leaf, i) => {
-      const key = `${leaf.type}\u0000${leaf.id}`;
-      const known = existing.get(key);
-      if (known) {
-        if (known.sha256 !== leaf.sha256 || known.created_at_utc !== leaf.created_at_utc) {
-          throw new LeafConflictError(known, leaf);
-        }
-        return { leaf_index: known.leaf_index, created: false };
+    // One round trip under the sequencer lock (tlog_append in the migration), so that the
+    // lock is held for as little as the function and the caller's COMMIT.
+    const rows = await rowsOf<{
+      out_index: string | number;
+      out_created: boolean;
+      out_sha256: string;
+      out_created_at_utc: string;
+      out_size_before: string | number;
+    }>(client, "SELECT * FROM tlog_append($1::text[], $2::text[], $3::text[], $4::text[], $5::bytea[])", [
+      leaves.map((l) => l.type),
+      leaves.map((l) => l.id),
+      leaves.map((l) => l.sha256),
+      leaves.map((l) => l.created_at_utc),
+      texts.map((t) => Buffer.from(leafHash(t))),
+    ]);
+    if (rows.length !== leaves.length)
+      throw new Error(`tlog_append answered ${rows.length} rows for ${leaves.length} leaves`);
+    let size = 0;
+    const results = rows.map((row, i) => {
+      const leaf = leaves[i] as LogLeaf;
+      const index = Number(row.out_index);
+      size = Math.max(size, Number(row.out_size_before), index + 1);
+      if (!row.out_created && (row.out_sha256 !== leaf.sha256 || row.out_created_at_utc !== leaf.created_at_utc)) {
+        throw new LeafConflictError(
+          {
+            type: leaf.type,
+            id: leaf.id,
+            sha256: row.out_sha256,
+            created_at_utc: row.out_created_at_utc,
+            leaf_index: index,
+          },
+          leaf,
+        );
       }
-      const index = size++;
-      existing.set(key, { ...leaf, leaf_index: index });
-      fresh.push({ index, leaf, hash: Buffer.from(leafHash(texts[i] as string)) });
-      return { leaf_index: index, created: true };
+      return { leaf_index: index, created: row.out_created };
     });
-    if (fresh.length === 0) return results;
-    await client.query(
-      `INSERT INTO tlog_leaves (leaf_index, type, id, sha256, created_at_utc, leaf_hash)
-        SELECT * FROM unnest($1::bigint[], $2::text[], $3::text[], $4::text[], $5::text[], $6::bytea[])`,
-      [
-        fresh.map((f) => f.index),
-        fresh.map((f) => f.leaf.type),
-        fresh.map((f) => f.leaf.id),
-        fresh.map((f) => f.leaf.sha256),
-        fresh.map((f) => f.leaf.created_at_utc),
-        fresh.map((f) => f.hash),
-      ],
-    );
+    const start = Number(rows[0]?.out_size_before ?? 0);
     for (let n = start + 1; n <= size; n++) if (n % TILE_WIDTH === 0) await this.#completeTiles(client, n);
-    await client.query(
-      `UPDATE tlog_intents SET state = 'appended'
-        WHERE state <> 'appended' AND (type, id) IN (SELECT * FROM unnest($1::text[], $2::text[]))`,
-      [fresh.map((f) => f.leaf.type), fresh.map((f) => f.leaf.id)],
-    );
     return results;
   }
 
