@@ -6,7 +6,8 @@
  * (`session_replication_role = replica`) — rewrites an artifact row together with its
  * index hash, deletes a run, slips a forged run in, and edits a leaf: each is named by
  * `rmos verify`, which exits 1. The app role itself cannot change a leaf (permission
- * denied), and the owner with the triggers on is refused by them.
+ * denied), and the owner with the triggers on is refused by them; an instance with
+ * another signing key refuses to start on the log and signs nothing.
  */
 import assert from "node:assert/strict";
 import { createHash } from "node:crypto";
@@ -108,6 +109,21 @@ describe("rmos verify against the transparency log on PostgreSQL (real tampering
     assert.equal(report.log.records, 7, "3 runs, 1 asset, 1 review, 1 link, 1 session event");
     assert.equal(report.log.leaves, 7);
     assert.equal(report.log.audit.ok, true);
+  });
+
+  test("an instance with another key refuses to start on this log, naming RMOS_LOG_KEY_FILE", async () => {
+    const otherKey = path.join(dir, "other.key");
+    writeNewKeyFile(otherKey, "tamper.example/log");
+    await assert.rejects(
+      startTestKernel({ env: { ...env, RMOS_LOG_KEY_FILE: otherKey } }),
+      /signed by another key[\s\S]*RMOS_LOG_KEY_FILE/,
+    );
+    const { rows } = await superuser.query<{ n: number }>("SELECT count(*)::int AS n FROM tlog_checkpoints");
+    const before = rows[0]?.n;
+    const again = await runCli(["verify", "--json", "--quiet"], { ...env, RMOS_LOG_KEY_FILE: otherKey });
+    assert.notEqual(again.code, 0, "rmos verify with another key does not pass");
+    const after = await superuser.query<{ n: number }>("SELECT count(*)::int AS n FROM tlog_checkpoints");
+    assert.equal(after.rows[0]?.n, before, "nothing was signed with the other key");
   });
 
   test("the app role cannot change a leaf, and the owner is refused by the trigger", async () => {

@@ -3,8 +3,8 @@
  * key (every instance on one database must sign with the same key: the latest
  * checkpoint in the database must verify with this instance's key, or the start
  * stops and says so), build the store, signer and service, sign a checkpoint for
- * whatever is not yet covered (the empty tree on the first start of the first
- * instance) and start the signer's timer.
+ * leaves not yet covered (the empty tree is signed on first request, not at start)
+ * and start the signer's timer.
  */
 import type pg from "pg";
 import { parseVerifierKey } from "../../contracts/tlog/note_keys.js";
@@ -51,10 +51,16 @@ export async function openPostgresTransparencyLog(pool: pg.Pool, ctx: PluginCont
     { origin: service.origin, verifier_key: service.verifierKey, key_file: key.file, generated: key.generated },
     key.generated ? "transparency log: new signing key generated" : "transparency log: signing key loaded",
   );
-  try {
-    await signer.signNow();
-  } catch (error) {
-    if (!(error instanceof InconsistentLogError)) throw error;
+  // Leaves not yet covered (an instance stopped before its signer ran) are signed now.
+  // The empty tree is not signed at start but on first request: a command run against a
+  // fresh database from a host without the log's key (`rmos tokens create`, say) must
+  // not leave a checkpoint signed by another key.
+  if ((await store.size()) > (latest?.size ?? 0)) {
+    try {
+      await signer.signNow();
+    } catch (error) {
+      if (!(error instanceof InconsistentLogError)) throw error;
+    }
   }
   signer.start();
   return { service, signer, close: () => signer.close() };
