@@ -3,9 +3,10 @@
  * bench/results.md. Not a test: numbers depend on the machine; targets are checked
  * as ratios to baselines measured in the same run. BENCH_QUICK=1 runs a small version.
  * `npm run bench -- NAME…` runs only those; `--soak [--soak-seconds N] [--soak-rate R]`
- * runs only the soak; `transparency-log --log-proof-leaves N [--log-verify-records M]`
- * adds the log at scale (inclusion proofs at N leaves on both backends, `rmos verify` of
- * M runs with the log on PostgreSQL) to the log's block.
+ * runs only the soak; `transparency-log --log-proof-leaves N [--log-verify-records M]
+ * [--log-pg-write-seconds S]` adds the log at scale (inclusion proofs at N leaves on both
+ * backends, `rmos verify` of M runs with the log on PostgreSQL, POST /runs on PostgreSQL
+ * with the log on vs off) to the log's block.
  * The soak is in bench/soak/. Each benchmark's results replace its own block of
  * bench/results.md (bench/results_file.ts); the other blocks stay as they were.
  */
@@ -38,7 +39,9 @@ const soak = args.includes("--soak");
 const only = args.filter(
   (a, i) =>
     !a.startsWith("--") &&
-    !/^--(soak-|scale$|pg-copy-runs$|log-proof-leaves$|log-verify-records$)/.test(args[i - 1] ?? ""),
+    !/^--(soak-|scale$|pg-copy-runs$|log-proof-leaves$|log-verify-records$|log-pg-write-seconds$)/.test(
+      args[i - 1] ?? "",
+    ),
 );
 /** Whether benchmark `name` runs: with `--soak`, none but the soak. */
 const wants = (name: string) => !soak && (only.length === 0 || only.includes(name));
@@ -94,6 +97,7 @@ try {
           workDir: path.join(workDir, "log-scale"),
           proofLeaves,
           verifyRecords: numberArg("--log-verify-records") ?? 0,
+          writeSeconds: numberArg("--log-pg-write-seconds") ?? 0,
         }),
       );
     }

