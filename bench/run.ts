@@ -3,7 +3,11 @@
  * bench/results.md. Not a test: numbers depend on the machine; targets are checked
  * as ratios to baselines measured in the same run. BENCH_QUICK=1 runs a small version.
  * `npm run bench -- NAME…` runs only those; `--soak [--soak-seconds N] [--soak-rate R]`
- * runs only the soak (bench/soak/). Each benchmark's results replace its own block of
+ * runs only the soak; `transparency-log --log-proof-leaves N [--log-verify-records M]
+ * [--log-pg-write-seconds S]` adds the log at scale (inclusion proofs at N leaves on both
+ * backends, `rmos verify` of M runs with the log on PostgreSQL, POST /runs on PostgreSQL
+ * with the log on vs off) to the log's block.
+ * The soak is in bench/soak/. Each benchmark's results replace its own block of
  * bench/results.md (bench/results_file.ts); the other blocks stay as they were.
  */
 import fs from "node:fs";
@@ -32,7 +36,13 @@ const numberArg = (name: string): number | undefined => {
   return n;
 };
 const soak = args.includes("--soak");
-const only = args.filter((a, i) => !a.startsWith("--") && !/^--(soak-|scale$|pg-copy-runs$)/.test(args[i - 1] ?? ""));
+const only = args.filter(
+  (a, i) =>
+    !a.startsWith("--") &&
+    !/^--(soak-|scale$|pg-copy-runs$|log-proof-leaves$|log-verify-records$|log-pg-write-seconds$)/.test(
+      args[i - 1] ?? "",
+    ),
+);
 /** Whether benchmark `name` runs: with `--soak`, none but the soak. */
 const wants = (name: string) => !soak && (only.length === 0 || only.includes(name));
 
@@ -77,7 +87,21 @@ try {
   });
   await optional("transparency-log", async () => {
     const m = await import("./transparency-log/append_bench.js" as string);
-    return [await m.runLogBench({ workDir: path.join(workDir, "log"), seconds: quick ? 2 : 5 })];
+    const parts = [await m.runLogBench({ workDir: path.join(workDir, "log"), seconds: quick ? 2 : 5 })];
+    const proofLeaves = numberArg("--log-proof-leaves");
+    if (proofLeaves !== undefined) {
+      const scale = await import("./transparency-log/log_scale_bench.js" as string);
+      fs.mkdirSync(path.join(workDir, "log-scale"), { recursive: true });
+      parts.push(
+        await scale.runLogScaleBench({
+          workDir: path.join(workDir, "log-scale"),
+          proofLeaves,
+          verifyRecords: numberArg("--log-verify-records") ?? 0,
+          writeSeconds: numberArg("--log-pg-write-seconds") ?? 0,
+        }),
+      );
+    }
+    return parts;
   });
   await optional("postgres", async () => {
     const m = await import("./postgres/postgres_bench.js" as string);

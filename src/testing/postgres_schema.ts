@@ -23,6 +23,7 @@ export const POSTGRES_MIGRATION_SOURCES = [
   postgresMigrationsOf("attachments", new URL("../plugins/attachments/", import.meta.url)),
   postgresMigrationsOf("advisory", new URL("../plugins/advisory/", import.meta.url)),
   postgresMigrationsOf("workflow-sessions", new URL("../plugins/workflow-sessions/", import.meta.url)),
+  postgresMigrationsOf("transparency-log", new URL("../plugins/transparency-log/", import.meta.url)),
 ] as const;
 
 /** Every PostgreSQL migration of the kernel and the plugins. */

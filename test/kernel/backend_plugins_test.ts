@@ -9,20 +9,34 @@ import { test } from "node:test";
 import { loadConfig } from "../../src/kernel/config.js";
 import { createKernel } from "../../src/kernel/kernel.js";
 import { createLogger } from "../../src/kernel/logger.js";
+import { DATABASE } from "../../src/contracts/ports/database.js";
+import { definePlugin } from "../../src/kernel/plugin_api/plugin.js";
+import { noStoreFor } from "../../src/kernel/plugin_api/storage.js";
 import { ALL_PLUGINS } from "../../src/plugins/index.js";
 
 const logger = createLogger("silent", 2);
 const postgresUrl = "postgres://rmos@127.0.0.1:1/rmos";
 
-test("RMOS_PLUGINS=all on PostgreSQL: the transparency log (SQLite only in this build) is left out, the others load", () => {
+/** A plugin with a store for SQLite only (every built-in plugin has both): its init refuses the others by name. */
+const sqliteOnlyPlugin = definePlugin({
+  name: "sqlite-only",
+  provides: [],
+  consumes: { db: DATABASE },
+  backends: ["sqlite"],
+  init: ({ db }) => {
+    if (db.kind !== "sqlite") throw noStoreFor("sqlite-only", db.kind);
+    return {};
+  },
+});
+
+test("RMOS_PLUGINS=all on PostgreSQL: every built-in plugin loads (the transparency log too); a SQLite-only one is left out", () => {
   const config = loadConfig({ LOG_LEVEL: "silent", RMOS_DATABASE_URL: postgresUrl });
-  const kernel = createKernel({ config, plugins: ALL_PLUGINS, logger });
-  assert.deepEqual(kernel.unsupported, ["transparency-log"]);
+  const kernel = createKernel({ config, plugins: [...ALL_PLUGINS, sqliteOnlyPlugin], logger });
+  assert.deepEqual(kernel.unsupported, ["sqlite-only"]);
   const loaded = kernel.plugins.map((p) => p.name);
-  assert.ok(!loaded.includes("transparency-log"));
-  for (const name of ["runs", "attachments", "advisory", "workflow-sessions", "console"]) {
-    assert.ok(loaded.includes(name), `${name} is loaded`);
-  }
+  assert.ok(!loaded.includes("sqlite-only"));
+  assert.deepEqual([...loaded].sort(), ALL_PLUGINS.map((p) => p.name).sort());
+  assert.ok(loaded.includes("transparency-log"));
 });
 
 test("on SQLite every plugin of the default list loads", () => {
@@ -36,7 +50,10 @@ test("a plugin named in RMOS_PLUGINS on a backend it has no store for stops the 
   const config = loadConfig({
     LOG_LEVEL: "silent",
     RMOS_DATABASE_URL: postgresUrl,
-    RMOS_PLUGINS: "runs,transparency-log",
+    RMOS_PLUGINS: "runs,sqlite-only",
   });
-  assert.throws(() => createKernel({ config, plugins: ALL_PLUGINS, logger }), /transparency-log[\s\S]*postgres/);
+  assert.throws(
+    () => createKernel({ config, plugins: [...ALL_PLUGINS, sqliteOnlyPlugin], logger }),
+    /sqlite-only[\s\S]*postgres/,
+  );
 });

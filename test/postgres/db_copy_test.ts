@@ -12,6 +12,7 @@ import assert from "node:assert/strict";
 import { spawn } from "node:child_process";
 import fs from "node:fs";
 import os from "node:os";
+import path from "node:path";
 import { Readable } from "node:stream";
 import { after, before, describe, test } from "node:test";
 import { BLOB_STORE } from "../../src/contracts/ports/blob_store.js";
@@ -145,6 +146,11 @@ interface CopyReportJson {
   >;
 }
 
+/** The transparency log's signing key of the installation in `dir` (every instance on one database signs with one key). */
+function logKeyOf(dir: string): string {
+  return path.join(dir, "log", "signing.key");
+}
+
 /** Answers of GET `paths` from `t`, as bytes. */
 async function bodies(t: TestKernel, paths: string[]): Promise<Buffer[]> {
   return Promise.all(paths.map(async (p) => Buffer.from(await (await t.request(p)).arrayBuffer())));
@@ -178,7 +184,11 @@ describe("rmos db copy --to postgres://…", () => {
     }
 
     const embedded = await startTestKernel({ dataDir: source });
-    const postgres = await startTestKernel({ env: { RMOS_DATABASE_URL: url, RMOS_AUTO_MIGRATE: "false" } });
+    // The target's transparency log was signed during the copy with the installation's key:
+    // an instance on that database signs with the same one.
+    const postgres = await startTestKernel({
+      env: { RMOS_DATABASE_URL: url, RMOS_AUTO_MIGRATE: "false", RMOS_LOG_KEY_FILE: logKeyOf(source) },
+    });
     try {
       const paths = [
         ...runIds.map((id) => `runs/${id}`),
@@ -223,7 +233,7 @@ describe("rmos db copy --to postgres://…", () => {
       assert.equal(JSON.stringify(digests.rows).includes(t), false, "no secret in the target, only digests");
     }
     const authed = await startTestKernel({
-      env: { RMOS_DATABASE_URL: url, RMOS_AUTO_MIGRATE: "false", RMOS_AUTH: "on" },
+      env: { RMOS_DATABASE_URL: url, RMOS_AUTO_MIGRATE: "false", RMOS_AUTH: "on", RMOS_LOG_KEY_FILE: logKeyOf(source) },
     });
     try {
       const ok = await authed.request("runs?limit=1", withBearer(tokens.active));
@@ -299,7 +309,9 @@ describe("rmos db copy --to postgres://…", () => {
   test("a record the target holds with other bytes is reported failed, and the copy exits 1", async () => {
     const { url } = await targetDatabase();
     const other = await makeInstallation(4);
-    const clash = await startTestKernel({ env: { RMOS_DATABASE_URL: url, RMOS_AUTO_MIGRATE: "false" } });
+    const clash = await startTestKernel({
+      env: { RMOS_DATABASE_URL: url, RMOS_AUTO_MIGRATE: "false", RMOS_LOG_KEY_FILE: logKeyOf(other.dir) },
+    });
     try {
       // The same run id with other content, already in the target.
       const stored = await startTestKernel({ dataDir: other.dir });

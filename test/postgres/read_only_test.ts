@@ -16,8 +16,9 @@ import { migratedTestDatabase } from "../../src/testing/postgres_schema.js";
 import type { TestDatabase } from "../../src/testing/postgres_server.js";
 import { sampleRunRequest, startTestKernel, type TestKernel } from "../../src/testing/test_kernel.js";
 
-// The transparency log has no PostgreSQL store in this build (it refuses by name): the
-// kernel here loads every other plugin.
+// The transparency log signs a checkpoint at start, which a read-only database refuses
+// (that start failure is the log's own business): the kernel here loads every other
+// plugin, whose routes are what this file checks.
 const PLUGINS = ALL_PLUGINS.filter((p) => p.name !== "transparency-log");
 
 let db: TestDatabase;

@@ -2,8 +2,10 @@
  * The transparency log port: one append-only Merkle log (RFC 9162 hashing, C2SP
  * checkpoints) of every audit-trail record. A plugin that stores a record appends its
  * leaf `{ type, id, sha256, created_at_utc }` in the same durable step: with
- * `appendInTransaction` inside its own SQLite transaction on the kernel's database
- * (committed or rolled back with its row), or with `append` right after. Appending is
+ * `appendInTransaction` inside its own SQLite transaction on the kernel's database,
+ * with `appendWithClient` inside its own transaction on the kernel's PostgreSQL
+ * database (committed or rolled back with its row either way), or with `append` right
+ * after an `announce`. Appending is
  * idempotent on (type, id): the same leaf again answers its index; another leaf for
  * an existing (type, id) is a {@link LeafConflictError}. A signer covers new leaves
  * with a signed checkpoint within the configured interval; receipts, proofs and the
@@ -18,6 +20,14 @@ export interface AppendedLeaf {
   readonly leaf_index: number;
   /** false when the same leaf was already in the log (an idempotent repeat). */
   readonly created: boolean;
+}
+
+/**
+ * A PostgreSQL connection inside a transaction the caller opened (a `pg` PoolClient
+ * after `BEGIN` satisfies it): `$n` placeholders.
+ */
+export interface TransactionClient {
+  query(text: string, values?: unknown[]): Promise<{ rows: unknown[] }>;
 }
 
 /** A signed checkpoint as stored. */
@@ -107,6 +117,13 @@ export interface TransparencyLog {
    * Call it from inside `db.transaction(...)`; the signer is told after the call.
    */
   appendInTransaction(leaves: readonly LogLeaf[]): AppendedLeaf[];
+  /**
+   * The same inside the caller's open transaction on the kernel's PostgreSQL database
+   * (`client` after `BEGIN`): the leaves are numbered under the log's sequencer lock,
+   * which the transaction then holds until it commits or rolls back with the caller's
+   * rows — so take it last, after the record's own statements. SQLite refuses it.
+   */
+  appendWithClient(client: TransactionClient, leaves: readonly LogLeaf[]): Promise<AppendedLeaf[]>;
   /**
    * Records, durably, the intent to append `leaves` — for a record stored outside the
    * kernel's database (a write-once file): announce, write the record, then `append`

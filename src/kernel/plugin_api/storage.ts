@@ -3,13 +3,15 @@
  * write-once files (fsynced file and directory, temp names cleared at start), grouped
  * fsyncs and grouped SQLite commits, the backend-specific accessors (the raw
  * better-sqlite3 connection of the embedded database, the `pg` pool of a PostgreSQL
- * one, and whether a key can be stored in a PostgreSQL text column), and the refusal a plugin's
+ * one, one transaction on a client of that pool, and whether a key can be stored in a
+ * PostgreSQL text column), and the refusal a plugin's
  * `storage.ts` gives for a backend it has no store for yet. The implementations stay
  * in src/kernel/fs and src/kernel/db; plugins import them only from here.
  */
 import type { DatabaseKind } from "../../contracts/ports/database.js";
 
 export { GroupCommit } from "../db/group_commit.js";
+export { inClientTransaction } from "../db/postgres/client_transaction.js";
 export { postgresPoolOf } from "../db/postgres/database.js";
 export { isStorableKey } from "../db/postgres/text_keys.js";
 export { sqliteConnectionOf } from "../db/sqlite.js";

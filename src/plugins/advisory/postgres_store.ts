@@ -7,10 +7,13 @@
  * instances exactly one is recorded and the other is answered with it. Everything read
  * back is parsed, checked to be the canonical bytes, and its content hash recomputed;
  * a damaged record raises CorruptAdvisoryError. Counts come from the tables, so every
- * instance reports the same.
+ * instance reports the same. With the transparency log on, a record's leaf (the SHA-256
+ * of its canonical bytes) is appended in the transaction that inserts its row.
  */
 import type pg from "pg";
+import { sha256Hex } from "../../contracts/hashing.js";
 import { canonicalize } from "../../contracts/jcs.js";
+import type { RecordDigest } from "../../contracts/log_reconcile.js";
 import {
   AdvisoryAssetExistsError,
   type AdvisoryAssetRecord,
@@ -20,7 +23,10 @@ import {
   type DecisionOutcome,
   type ReviewEvent,
 } from "../../contracts/ports/advisory_store.js";
-import { isStorableKey } from "../../kernel/plugin_api/storage.js";
+import type { TransparencyLog } from "../../contracts/ports/transparency_log.js";
+import { recordLeaf } from "../../contracts/record_leaves.js";
+import type { LogLeaf } from "../../contracts/tlog/leaf.js";
+import { inClientTransaction, isStorableKey } from "../../kernel/plugin_api/storage.js";
 import { ReviewEventSchema, StoredAssetSchema } from "./schemas.js";
 import { parseStoredAsset } from "./stored_asset.js";
 
@@ -28,19 +34,36 @@ const FOREIGN_KEY_VIOLATION = "23503";
 
 export class PostgresAdvisoryStore implements AdvisoryStore {
   readonly #pool: pg.Pool;
+  readonly #log: TransparencyLog | undefined;
 
-  /** A store on `pool`, whose database `rmos db migrate` has migrated. The pool stays the caller's. */
-  constructor(pool: pg.Pool) {
+  /**
+   * A store on `pool`, whose database `rmos db migrate` has migrated (the pool stays
+   * the caller's); each record's leaf goes to `log` in its row's transaction.
+   */
+  constructor(pool: pg.Pool, log?: TransparencyLog) {
     this.#pool = pool;
+    this.#log = log;
+  }
+
+  /** Inserts a record row (ON CONFLICT DO NOTHING) and, when it was new and the log is on, its leaf with it. */
+  async #insert(sql: string, params: unknown[], leaf: LogLeaf): Promise<number | null> {
+    const log = this.#log;
+    if (!log) return (await this.#pool.query(sql, params)).rowCount;
+    return inClientTransaction(this.#pool, async (client) => {
+      const { rowCount } = await client.query(sql, params);
+      if (rowCount === 1) await log.appendWithClient(client, [leaf]);
+      return rowCount;
+    });
   }
 
   async createAsset(asset: AdvisoryAssetRecord): Promise<void> {
     const valid = StoredAssetSchema.parse(asset) as AdvisoryAssetRecord;
     const bytes = Buffer.from(canonicalize(valid), "utf8");
-    const { rowCount } = await this.#pool.query(
+    const rowCount = await this.#insert(
       `INSERT INTO advisory_assets (asset_id, asset_type, content_hash, created_at_utc, record) VALUES ($1, $2, $3, $4, $5)
        ON CONFLICT (asset_id) DO NOTHING`,
       [valid.asset_id, valid.asset_type, valid.content_hash, valid.created_at_utc, bytes],
+      recordLeaf("advisory_asset", valid.asset_id, bytes, valid.created_at_utc),
     );
     if (rowCount !== 1) throw new AdvisoryAssetExistsError(asset.asset_id);
   }
@@ -59,12 +82,14 @@ export class PostgresAdvisoryStore implements AdvisoryStore {
   async recordDecision(event: ReviewEvent): Promise<DecisionOutcome> {
     const valid = ReviewEventSchema.parse(event) as ReviewEvent;
     let rowCount: number | null;
+    const bytes = Buffer.from(canonicalize(valid), "utf8");
     try {
-      ({ rowCount } = await this.#pool.query(
+      rowCount = await this.#insert(
         `INSERT INTO advisory_review_events (asset_id, decision, recorded_at_utc, record) VALUES ($1, $2, $3, $4)
          ON CONFLICT (asset_id) DO NOTHING`,
-        [valid.asset_id, valid.decision, valid.recorded_at_utc, Buffer.from(canonicalize(valid), "utf8")],
-      ));
+        [valid.asset_id, valid.decision, valid.recorded_at_utc, bytes],
+        recordLeaf("advisory_review", valid.asset_id, bytes, valid.recorded_at_utc),
+      );
     } catch (error) {
       if ((error as { code?: string }).code === FOREIGN_KEY_VIOLATION) {
         throw new Error(`advisory asset ${event.asset_id} is not stored; a decision needs its asset`);
@@ -132,6 +157,26 @@ export class PostgresAdvisoryStore implements AdvisoryStore {
       const last = rows[rows.length - 1];
       if (!last || rows.length < 1000) return;
       after = last.asset_id;
+    }
+  }
+
+  /** Every stored asset and review event, hashed from the bytes stored now, for `rmos verify`'s log reconciliation. */
+  async *logDigests(): AsyncGenerator<RecordDigest> {
+    for (const [table, type] of [
+      ["advisory_assets", "advisory_asset"],
+      ["advisory_review_events", "advisory_review"],
+    ] as const) {
+      let after = "";
+      for (;;) {
+        const { rows } = await this.#pool.query<{ asset_id: string; record: Buffer }>(
+          `SELECT asset_id, record FROM ${table} WHERE asset_id > $1 ORDER BY asset_id LIMIT 1000`,
+          [after],
+        );
+        for (const row of rows) yield { type, id: row.asset_id, sha256: sha256Hex(row.record) };
+        const last = rows[rows.length - 1];
+        if (!last || rows.length < 1000) break;
+        after = last.asset_id;
+      }
     }
   }
 

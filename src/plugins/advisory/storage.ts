@@ -45,14 +45,13 @@ export function advisoryStorage(
       };
     }
     case "postgres": {
-      // The transparency log has no PostgreSQL store in this build (its plugin refuses by name),
-      // so there is nothing to recover or reconcile here.
-      const store = builtOnFirstUse(() => new PostgresAdvisoryStore(postgresPoolOf(db)));
+      // Each record's leaf is appended in its row's transaction: nothing is left to recover at start.
+      const store = builtOnFirstUse(() => new PostgresAdvisoryStore(postgresPoolOf(db), log));
       return {
         store,
         open: async () => ({ ...(await store.stats()) }),
         recoverLeaves: async () => ({ appended: 0, forgotten: 0 }),
-        logDigests: async function* () {},
+        logDigests: () => store.logDigests(),
         close: () => store.close(),
       };
     }

@@ -11,6 +11,9 @@
  * re-check the bytes' SHA-256 against the index row. Lists are keyset pages in the
  * embedded store's order (`created_us DESC, run_id DESC`), served by one index per
  * filter. The only cache holds stored runs, which are write-once and so never stale.
+ * With the transparency log on, the create is a transaction instead: the same
+ * statement, then the run's leaf appended on the same connection (the log's sequencer
+ * lock taken last), committed together — a run is never stored without its leaf.
  */
 import type pg from "pg";
 import type { RiskLevel, RunStatus, RunSummary } from "../../contracts/artifact.js";
@@ -28,8 +31,13 @@ import {
   type StoredRun,
   assertGovernanceFields,
 } from "../../contracts/ports/run_store.js";
+import type { RecordDigest } from "../../contracts/log_reconcile.js";
+import { ADVISORY_LINK_PREFIX } from "../../contracts/ports/advisory_store.js";
+import type { TransparencyLog } from "../../contracts/ports/transparency_log.js";
+import { advisoryLinkLeafId } from "../../contracts/record_leaves.js";
 import { parseUtc } from "../../contracts/time.js";
-import { isStorableKey } from "../../kernel/plugin_api/storage.js";
+import type { LogLeaf } from "../../contracts/tlog/leaf.js";
+import { inClientTransaction, isStorableKey } from "../../kernel/plugin_api/storage.js";
 import { parseStored } from "./embedded_store.js";
 import { StoredRunCache, storedRunOf } from "./stored_run_cache.js";
 
@@ -41,6 +49,8 @@ export interface PostgresRunStoreOptions {
   readonly partitionsAhead?: number;
   /** Runs read per round trip by `scan` (default 500). */
   readonly scanBatch?: number;
+  /** The transparency log: each run's leaf is appended in its create's transaction. */
+  readonly log?: TransparencyLog | undefined;
 }
 
 const SUMMARY_COLUMNS =
@@ -128,6 +138,7 @@ export class PostgresRunStore implements RunStore {
   readonly #cacheBytes: number;
   readonly #ahead: number;
   readonly #scanBatch: number;
+  readonly #log: TransparencyLog | undefined;
 
   /** A store on `pool`, whose database `rmos db migrate` has migrated. The pool stays the caller's. */
   constructor(pool: pg.Pool, options: PostgresRunStoreOptions = {}) {
@@ -136,6 +147,20 @@ export class PostgresRunStore implements RunStore {
     this.#cache = new StoredRunCache(this.#cacheBytes);
     this.#ahead = options.partitionsAhead ?? 1;
     this.#scanBatch = options.scanBatch ?? 500;
+    this.#log = options.log;
+  }
+
+  /** Inserts the run's rows and, with the log on, its leaf in the same transaction. */
+  async #insert(params: unknown[], leaf: LogLeaf): Promise<void> {
+    const log = this.#log;
+    if (!log) {
+      await this.#pool.query(INSERT_RUN, params);
+      return;
+    }
+    await inClientTransaction(this.#pool, async (client) => {
+      await client.query(INSERT_RUN, params);
+      await log.appendWithClient(client, [leaf]);
+    });
   }
 
   async create(artifact: StoredArtifact): Promise<StoredRun> {
@@ -162,7 +187,12 @@ export class PostgresRunStore implements RunStore {
     ];
     for (let attempt = 1; ; attempt++) {
       try {
-        await this.#pool.query(INSERT_RUN, params);
+        await this.#insert(params, {
+          type: "run",
+          id: artifact.run_id,
+          sha256,
+          created_at_utc: artifact.created_at_utc,
+        });
         break;
       } catch (error) {
         if (pgError(error).code === UNIQUE_VIOLATION && pgError(error).constraint === "runs_index_pkey") {
@@ -324,6 +354,42 @@ export class PostgresRunStore implements RunStore {
   /** The cache of stored runs' bytes (for its metrics). */
   get cache(): StoredRunCache {
     return this.#cache;
+  }
+
+  /**
+   * Every stored run and advisory link, hashed from the bytes stored now (not from the
+   * index's recorded hash), for `rmos verify`'s reconciliation with the log.
+   */
+  async *logDigests(): AsyncGenerator<RecordDigest> {
+    let after = "";
+    for (;;) {
+      const { rows } = await this.#pool.query<{ run_id: string; bytes: Buffer }>(
+        "SELECT run_id, bytes FROM runs_artifacts WHERE run_id > $1 ORDER BY run_id LIMIT $2",
+        [after, this.#scanBatch],
+      );
+      for (const row of rows) yield { type: "run", id: row.run_id, sha256: sha256Hex(row.bytes) };
+      const last = rows.at(-1);
+      if (!last || rows.length < this.#scanBatch) break;
+      after = last.run_id;
+    }
+    let at = { run_id: "", name: "" };
+    for (;;) {
+      const { rows } = await this.#pool.query<{ run_id: string; name: string; bytes: Buffer }>(
+        `SELECT run_id, name, bytes FROM runs_sidecars
+          WHERE (run_id, name) > ($1, $2) AND starts_with(name, $3) ORDER BY run_id, name LIMIT $4`,
+        [at.run_id, at.name, ADVISORY_LINK_PREFIX, this.#scanBatch],
+      );
+      for (const row of rows) {
+        yield {
+          type: "advisory_link",
+          id: advisoryLinkLeafId(row.run_id, row.name.slice(ADVISORY_LINK_PREFIX.length)),
+          sha256: sha256Hex(row.bytes),
+        };
+      }
+      const last = rows.at(-1);
+      if (!last || rows.length < this.#scanBatch) return;
+      at = last;
+    }
   }
 
   /** Drops the cache; the pool belongs to the caller. */

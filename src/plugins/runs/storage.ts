@@ -5,7 +5,8 @@
  * transaction when the transparency log is loaded) and the SQLite idempotency store; on
  * PostgreSQL the partitioned artifact tables and the shared idempotency reservations
  * (built on first use, once the kernel has opened and migrated the database), so that
- * every instance on the database answers the same.
+ * every instance on the database answers the same; with the log loaded, each run's
+ * leaf is appended in its create's transaction there too.
  */
 import type { Database } from "../../contracts/ports/database.js";
 import type { RecordDigest } from "../../contracts/log_reconcile.js";
@@ -50,10 +51,14 @@ export function runsStorage(db: Database, config: AppConfig, logger: Logger, log
       };
     }
     case "postgres": {
-      const runs = builtOnFirstUse(() => new PostgresRunStore(postgresPoolOf(db), { cacheBytes: config.cacheBytes }));
+      const store = builtOnFirstUse(
+        () => new PostgresRunStore(postgresPoolOf(db), { cacheBytes: config.cacheBytes, log }),
+      );
+      const runs: RunStore = store;
       return {
         runs,
-        cache: () => runs.cache,
+        cache: () => store.cache,
+        ...(log ? { logDigests: () => store.logDigests() } : {}),
         idempotency: builtOnFirstUse(() => new PostgresIdempotencyStore(postgresPoolOf(db))),
         open: async () => {},
         close: () => runs.close(),

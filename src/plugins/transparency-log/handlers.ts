@@ -4,13 +4,12 @@
  * bad path or a tile, proof or record that does not exist).
  */
 import { receiptReply } from "../../contracts/log_receipts.js";
-import { LogRangeError } from "../../contracts/ports/transparency_log.js";
+import { type IndexedLeaf, LogRangeError, type TransparencyLog } from "../../contracts/ports/transparency_log.js";
 import { ProblemError } from "../../contracts/problem.js";
 import { encodeBase64 } from "../../contracts/tlog/base64.js";
 import { encodeEntryBundle } from "../../contracts/tlog/entry_bundle.js";
 import { parseTilePath, TILE_WIDTH } from "../../contracts/tlog/tile_path.js";
 import type { RouteRegistrar } from "../../kernel/plugin_api/routes.js";
-import type { TransparencyLogService } from "./log_service.js";
 import {
   checkpointRoute,
   consistencyProofRoute,
@@ -19,6 +18,12 @@ import {
   tileRoutes,
   verifierKeyRoute,
 } from "./routes.js";
+
+/** What the routes ask of the log: the port, and the tiles and entry bundles it serves. */
+export interface LogRoutesService extends TransparencyLog {
+  tile(level: number, index: number, width: number): Uint8Array | undefined | Promise<Uint8Array | undefined>;
+  entries(index: number, width: number): IndexedLeaf[] | undefined | Promise<IndexedLeaf[] | undefined>;
+}
 
 const TEXT = "text/plain; charset=utf-8";
 const IMMUTABLE = "public, max-age=31536000, immutable";
@@ -32,7 +37,7 @@ function rangeProblem(error: unknown): never {
 }
 
 /** Registers the log routes with their handlers. */
-export function registerLogRoutes(r: RouteRegistrar, service: () => TransparencyLogService): void {
+export function registerLogRoutes(r: RouteRegistrar, service: () => LogRoutesService): void {
   r.openapi(checkpointRoute, async (c) => {
     const checkpoint = await service().latestCheckpoint();
     return c.body(checkpoint.note, 200, { "content-type": TEXT, "cache-control": "no-cache" }) as never;
@@ -41,7 +46,7 @@ export function registerLogRoutes(r: RouteRegistrar, service: () => Transparency
   r.openapi(verifierKeyRoute, (c) => c.body(`${service().verifierKey}\n`, 200, { "content-type": TEXT }) as never);
 
   for (const route of tileRoutes) {
-    r.openapi(route, (c) => {
+    r.openapi(route, async (c) => {
       const params = c.req.valid("param") as Record<string, string>;
       const elements = Object.keys(params)
         .filter((k) => k.startsWith("n"))
@@ -54,10 +59,10 @@ export function registerLogRoutes(r: RouteRegistrar, service: () => Transparency
       const full = width === TILE_WIDTH;
       let bytes: Uint8Array | undefined;
       if (level === "entries") {
-        const leaves = service().entries(index, width);
+        const leaves = await service().entries(index, width);
         bytes = leaves && encodeEntryBundle(leaves.map((l) => Buffer.from(l.text, "utf8")));
       } else {
-        bytes = service().tile(level, index, width);
+        bytes = await service().tile(level, index, width);
       }
       if (!bytes) {
         throw new ProblemError(

@@ -4,7 +4,9 @@
  * exist does, and every stored tile (its hashes, inner nodes and root) is recomputed
  * from the level below; every stored checkpoint carries a valid signature by the
  * log's key over the root of the tree of its size as it is stored now. Any edit,
- * deletion or insertion behind the service's back shows as a named problem.
+ * deletion or insertion behind the service's back shows as a named problem. The
+ * store is read through {@link AuditableLogStore}, which the SQLite store answers
+ * synchronously and the PostgreSQL one asynchronously.
  */
 import type { LogAuditProblem, LogAuditReport } from "../../contracts/ports/transparency_log.js";
 import { parseCheckpoint } from "../../contracts/tlog/checkpoint.js";
@@ -13,28 +15,69 @@ import { leafProblem, leafText } from "../../contracts/tlog/leaf.js";
 import type { NoteVerifier } from "../../contracts/tlog/note_keys.js";
 import { openNote } from "../../contracts/tlog/signed_note.js";
 import { TILE_WIDTH } from "../../contracts/tlog/tile_path.js";
-import { rangeHash } from "../../contracts/tlog/tree_hash.js";
-import type { SqliteLogStore } from "./sqlite_log_store.js";
+import type { LogLeaf } from "../../contracts/tlog/leaf.js";
 import { buildInnerNodes, TILE_BYTES } from "./tile_nodes.js";
+
+type Awaitable<T> = T | Promise<T>;
+
+/** A stored leaf row, with its stored hash. */
+export interface StoredLeafRow {
+  readonly leaf_index: number;
+  readonly type: LogLeaf["type"];
+  readonly id: string;
+  readonly sha256: string;
+  readonly created_at_utc: string;
+  readonly leaf_hash: Buffer;
+}
+
+/** A stored full tile. */
+export interface StoredTileRow {
+  readonly level: number;
+  readonly tile_index: number;
+  readonly hashes: Buffer;
+  readonly nodes: Buffer;
+  readonly root: Buffer;
+}
+
+/** A stored checkpoint. */
+export interface StoredCheckpointRow {
+  readonly tree_size: number;
+  readonly root: Buffer;
+  readonly note: string;
+  readonly signed_at_utc: string;
+}
+
+/** What the audit reads of a log store, bypassing every cache. */
+export interface AuditableLogStore {
+  size(): Awaitable<number>;
+  rowCount(): Awaitable<number>;
+  storedLeaves(from: number, limit: number): Awaitable<readonly StoredLeafRow[]>;
+  storedTiles(): Iterable<StoredTileRow> | AsyncIterable<StoredTileRow>;
+  /** The hashes at tree level 8·`level` with indexes [from, to), concatenated (throws when some are missing). */
+  baseHashes(level: number, from: number, to: number): Awaitable<Uint8Array>;
+  storedCheckpoints(): Awaitable<readonly StoredCheckpointRow[]>;
+  /** MTH of the first `size` leaves (size ≥ 1) from what is stored now. */
+  freshRoot(size: number): Awaitable<Uint8Array>;
+}
 
 /** The most problems listed one by one (the count is always exact). */
 const MAX_LISTED = 1000;
 const PAGE = 5000;
 
 /** Audits `store`; `onProgress(done, total)` is called as leaves are checked. */
-export function auditLog(
-  store: SqliteLogStore,
+export async function auditLog(
+  store: AuditableLogStore,
   verifier: NoteVerifier,
   onProgress?: (done: number, total: number) => void,
-): LogAuditReport {
+): Promise<LogAuditReport> {
   const problems: LogAuditProblem[] = [];
   let count = 0;
   const report = (p: LogAuditProblem) => {
     count++;
     if (problems.length < MAX_LISTED) problems.push(p);
   };
-  const size = store.size();
-  const rows = store.rowCount();
+  const size = await store.size();
+  const rows = await store.rowCount();
   if (rows !== size) {
     report({
       kind: "leaves_missing",
@@ -47,7 +90,7 @@ export function auditLog(
   const present = new Uint8Array(size);
   let expected = 0;
   for (let from = 0; from < size; from += PAGE) {
-    for (const row of store.storedLeaves(from, PAGE)) {
+    for (const row of await store.storedLeaves(from, PAGE)) {
       while (expected < row.leaf_index) {
         report({ kind: "leaf_missing", leaf_index: expected, detail: `leaf ${expected} has no row` });
         expected++;
@@ -75,7 +118,7 @@ export function auditLog(
   }
   // 2. Tiles: each one recomputed from the level below; every complete tile present.
   const seen = new Set<string>();
-  for (const tile of store.storedTiles()) {
+  for await (const tile of store.storedTiles()) {
     seen.add(`${tile.level}/${tile.tile_index}`);
     const name = `tile ${tile.level}/${tile.tile_index}`;
     const first = tile.tile_index * TILE_WIDTH;
@@ -87,7 +130,7 @@ export function auditLog(
       }
     } else {
       try {
-        below = Buffer.from(store.baseHashes(tile.level, first, first + TILE_WIDTH));
+        below = Buffer.from(await store.baseHashes(tile.level, first, first + TILE_WIDTH));
       } catch (error) {
         report({ kind: "tile_missing", detail: `${name}: ${(error as Error).message}` });
         continue;
@@ -114,8 +157,7 @@ export function auditLog(
   }
   // 3. Checkpoints: signed by the log's key, over the root of the stored tree of their size.
   let checkpoints = 0;
-  const nodes = store.nodes({ fresh: true });
-  for (const row of store.storedCheckpoints()) {
+  for (const row of await store.storedCheckpoints()) {
     checkpoints++;
     const where = `checkpoint of size ${row.tree_size}`;
     const opened = openNote(row.note, [verifier]);
@@ -134,7 +176,7 @@ export function auditLog(
       continue;
     }
     try {
-      const root = c.size === 0 ? emptyRoot() : rangeHash(0, c.size, nodes);
+      const root = c.size === 0 ? emptyRoot() : await store.freshRoot(c.size);
       if (!hashEquals(root, c.root)) {
         report({
           kind: "checkpoint_root",

@@ -5,23 +5,35 @@
  * the origin RMOS_LOG_ORIGIN. The key's name is the log's origin; a key file whose
  * name differs from an explicitly set RMOS_LOG_ORIGIN stops the start.
  */
+import { randomBytes } from "node:crypto";
 import fs from "node:fs";
 import path from "node:path";
 import { generateSigner, type NoteSigner, parseSignerKey } from "../../contracts/tlog/note_keys.js";
 import { ConfigError } from "../../kernel/plugin_api/plugin.js";
 
-/** Writes a new signer key for `origin` to `file` (mode 0600, refuses to overwrite); answers the signer. */
+/**
+ * Writes a new signer key for `origin` to `file` (mode 0600, refuses to overwrite:
+ * EEXIST); answers the signer. The key is written whole to a temporary name first and
+ * then linked into place, so that a process starting at the same moment reads either
+ * no file or the complete key, never a half-written one.
+ */
 export function writeNewKeyFile(file: string, origin: string): NoteSigner {
   const { signer, signerKey } = generateSigner(origin);
   fs.mkdirSync(path.dirname(file), { recursive: true });
-  const fd = fs.openSync(file, "wx", 0o600);
+  const temp = `${file}.${process.pid}.${randomBytes(4).toString("hex")}.tmp`;
+  const fd = fs.openSync(temp, "wx", 0o600);
   try {
-    fs.writeSync(fd, `${signerKey}\n`);
-    fs.fsyncSync(fd);
+    try {
+      fs.writeSync(fd, `${signerKey}\n`);
+      fs.fsyncSync(fd);
+    } finally {
+      fs.closeSync(fd);
+    }
+    fs.chmodSync(temp, 0o600);
+    fs.linkSync(temp, file);
   } finally {
-    fs.closeSync(fd);
+    fs.rmSync(temp, { force: true });
   }
-  fs.chmodSync(file, 0o600);
   return signer;
 }
 

@@ -43,6 +43,12 @@ export class TransparencyLogService implements TransparencyLog {
     return this.appendInTransaction(leaves);
   }
 
+  async appendWithClient(): Promise<AppendedLeaf[]> {
+    throw new Error(
+      "the embedded log appends inside SQLite transactions (appendInTransaction), not on a PostgreSQL client",
+    );
+  }
+
   appendInTransaction(leaves: readonly LogLeaf[]): AppendedLeaf[] {
     const results = this.store.append(leaves);
     if (results.some((r) => r.created)) this.signer.appended();

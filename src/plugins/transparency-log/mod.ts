@@ -19,9 +19,11 @@ export const transparencyLogPlugin = definePlugin({
   name: "transparency-log",
   provides: [TRANSPARENCY_LOG, LOG_RECORD_SOURCES],
   consumes: { db: DATABASE },
-  // No PostgreSQL store in this build: on PostgreSQL the default plugin list runs without it.
-  backends: ["sqlite"],
-  migrations: { sqlite: new URL("./migrations/sqlite/", import.meta.url) },
+  backends: ["sqlite", "postgres"],
+  migrations: {
+    sqlite: new URL("./migrations/sqlite/", import.meta.url),
+    postgres: new URL("./migrations/postgres/", import.meta.url),
+  },
   commands: [logCommand],
 
   init({ db }, ctx) {

@@ -10,9 +10,12 @@
  * across instances: a concurrent change from the same version waits, then finds the
  * version moved and changes nothing (`stale`), so exactly one wins. The session is
  * read back inside the transaction, while the lock still holds it. Events and run
- * links are only ever inserted.
+ * links are only ever inserted. With the transparency log on, the event's leaf is
+ * appended last in that same transaction (the log's sequencer lock after the row lock).
  */
 import type pg from "pg";
+import type { TransparencyLog } from "../../contracts/ports/transparency_log.js";
+import { sessionEventLeaf } from "../../contracts/record_leaves.js";
 import {
   type AppendEventResult,
   type NewSession,
@@ -138,10 +141,15 @@ async function inTransaction<T>(pool: pg.Pool, begin: string, fn: (client: pg.Po
 
 export class PostgresSessionStore implements SessionStore {
   readonly #pool: pg.Pool;
+  readonly #log: TransparencyLog | undefined;
 
-  /** A store on `pool`, whose database `rmos db migrate` has migrated. The pool stays the caller's. */
-  constructor(pool: pg.Pool) {
+  /**
+   * A store on `pool`, whose database `rmos db migrate` has migrated (the pool stays the
+   * caller's); each event's leaf goes to `log` in the event's transaction.
+   */
+  constructor(pool: pg.Pool, log?: TransparencyLog) {
     this.#pool = pool;
+    this.#log = log;
   }
 
   async #runIds(client: pg.ClientBase | pg.Pool, sessionIds: readonly string[]): Promise<Map<string, string[]>> {
@@ -259,7 +267,9 @@ export class PostgresSessionStore implements SessionStore {
         `SELECT ${EVENT_COLUMNS} FROM workflow_session_events WHERE session_id = $1 AND seq = $2`,
         [sessionId, expectedVersion],
       );
-      return { session, event: toEvent(events[0] as EventRow, sessionId) };
+      const event = toEvent(events[0] as EventRow, sessionId);
+      await this.#log?.appendWithClient(client, [sessionEventLeaf(sessionId, event)]);
+      return { session, event };
     });
     if (appended) return { outcome: "appended", ...appended };
     const current = await this.get(sessionId);

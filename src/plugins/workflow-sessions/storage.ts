@@ -3,7 +3,8 @@
  * database: on SQLite, SqliteSessionStore on the raw connection, appending each event's
  * transparency-log leaf in the event's own transaction when the log is loaded; on
  * PostgreSQL, PostgresSessionStore on the instance's pool (If-Match as one conditional
- * UPDATE, so a race across instances has one winner). Both are built on first use, once
+ * UPDATE, so a race across instances has one winner; each event's leaf in the event's
+ * transaction when the log is loaded). Both are built on first use, once
  * the kernel has opened and migrated the database.
  */
 import type { Database } from "../../contracts/ports/database.js";
@@ -19,6 +20,6 @@ export function sessionStorage(db: Database, log?: TransparencyLog): SessionStor
     case "sqlite":
       return builtOnFirstUse(() => new SqliteSessionStore(sqliteConnectionOf(db), log));
     case "postgres":
-      return builtOnFirstUse(() => new PostgresSessionStore(postgresPoolOf(db)));
+      return builtOnFirstUse(() => new PostgresSessionStore(postgresPoolOf(db), log));
   }
 }
