@@ -203,7 +203,8 @@ async function createsPerSecond(url: string, seconds: number): Promise<number> {
     body: JSON.stringify(makeCreateBody()),
   });
   if (result.non2xx > 0 || result.errors > 0) {
-    throw new Error(`POST /runs answered ${result.non2xx} non-2xx and ${result.errors} errors`);
+    const codes = JSON.stringify((result as { statusCodeStats?: unknown }).statusCodeStats ?? {});
+    throw new Error(`POST /runs answered ${result.non2xx} non-2xx (${codes}) and ${result.errors} errors`);
   }
   return result["2xx"] / seconds;
 }
@@ -223,6 +224,7 @@ async function postgresWrites(workDir: string, seconds: number): Promise<{ row: 
       RMOS_AUTO_MIGRATE: "false",
       RMOS_DATA_DIR: path.join(workDir, name),
       RMOS_LOG_KEY_FILE: keyFile,
+      RMOS_RATE_LIMIT_PER_SECOND: "0",
       ...extra,
     });
     const on = await startChildServer(await env("bench_writes_on", {}));

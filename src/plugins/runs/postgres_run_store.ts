@@ -14,6 +14,8 @@
  * With the transparency log on, the create is a transaction instead: the same
  * statement, then the run's leaf appended on the same connection (the log's sequencer
  * lock taken last), committed together — a run is never stored without its leaf.
+ * Concurrent creates of this instance share that transaction (a group commit, at most
+ * two in flight): the lock and the WAL flush are paid once per batch, not once per run.
  */
 import type pg from "pg";
 import type { RiskLevel, RunStatus, RunSummary } from "../../contracts/artifact.js";
@@ -37,7 +39,12 @@ import type { TransparencyLog } from "../../contracts/ports/transparency_log.js"
 import { advisoryLinkLeafId } from "../../contracts/record_leaves.js";
 import { parseUtc } from "../../contracts/time.js";
 import type { LogLeaf } from "../../contracts/tlog/leaf.js";
-import { inClientTransaction, isStorableKey } from "../../kernel/plugin_api/storage.js";
+import {
+  AsyncGroupCommit,
+  type ItemOutcome,
+  inClientTransaction,
+  isStorableKey,
+} from "../../kernel/plugin_api/storage.js";
 import { parseStored } from "./embedded_store.js";
 import { StoredRunCache, storedRunOf } from "./stored_run_cache.js";
 
@@ -74,6 +81,18 @@ const INSERT_RUN = `WITH indexed AS (
   RETURNING run_id, created_at
 )
 INSERT INTO runs_artifacts (run_id, created_at, bytes) SELECT run_id, created_at, $13 FROM indexed`;
+
+/** INSERT_RUN that inserts nothing (rowCount 0) when the run id is taken, instead of failing the transaction. */
+const INSERT_RUN_IF_NEW = INSERT_RUN.replace(
+  "RETURNING run_id, created_at",
+  "ON CONFLICT (run_id) DO NOTHING RETURNING run_id, created_at",
+);
+
+/** A logged create waiting for its batch. */
+interface PendingInsert {
+  readonly params: unknown[];
+  readonly leaf: LogLeaf;
+}
 
 const SELECT_RUN = `SELECT i.sha256, a.bytes, a.tableoid::regclass::text AS partition
   FROM runs_index i
@@ -139,6 +158,8 @@ export class PostgresRunStore implements RunStore {
   readonly #ahead: number;
   readonly #scanBatch: number;
   readonly #log: TransparencyLog | undefined;
+  /** Logged creates waiting for the next shared transaction (see #insertBatch). */
+  readonly #batches = new AsyncGroupCommit<PendingInsert, true>((items) => this.#insertBatch(items), 256, 2);
 
   /** A store on `pool`, whose database `rmos db migrate` has migrated. The pool stays the caller's. */
   constructor(pool: pg.Pool, options: PostgresRunStoreOptions = {}) {
@@ -161,6 +182,47 @@ export class PostgresRunStore implements RunStore {
       await client.query(INSERT_RUN, params);
       await log.appendWithClient(client, [leaf]);
     });
+  }
+
+  /**
+   * With the log on, concurrent creates share one transaction: each run's rows (a run
+   * whose id is taken inserts nothing and is refused alone), then every new run's leaf,
+   * one commit. The log's sequencer lock is held from the append to the commit, so one
+   * transaction per run would serialise every create behind a WAL flush; a batch pays
+   * that once. When the batch's transaction fails as a whole (a month without its
+   * partition yet, a leaf conflict), each of its runs is retried alone, where the error
+   * is that run's.
+   */
+  async #insertBatch(items: readonly PendingInsert[]): Promise<ItemOutcome<true>[]> {
+    const log = this.#log as TransparencyLog;
+    try {
+      return await inClientTransaction(this.#pool, async (client) => {
+        const outcomes: ItemOutcome<true>[] = [];
+        const leaves: LogLeaf[] = [];
+        for (const item of items) {
+          const { rowCount } = await client.query(INSERT_RUN_IF_NEW, item.params);
+          if (rowCount === 1) {
+            leaves.push(item.leaf);
+            outcomes.push({ ok: true, value: true });
+          } else outcomes.push({ ok: false, error: new RunAlreadyExistsError(item.leaf.id) });
+        }
+        if (leaves.length > 0) await log.appendWithClient(client, leaves);
+        return outcomes;
+      });
+    } catch {
+      // The batch rolled back as a whole: nothing of it is stored. Each run alone then
+      // meets its own outcome (and its own error, which is what its caller must see).
+      return Promise.all(
+        items.map(async (item): Promise<ItemOutcome<true>> => {
+          try {
+            await this.#insert(item.params, item.leaf);
+            return { ok: true, value: true };
+          } catch (error) {
+            return { ok: false, error };
+          }
+        }),
+      );
+    }
   }
 
   async create(artifact: StoredArtifact): Promise<StoredRun> {
@@ -187,12 +249,9 @@ export class PostgresRunStore implements RunStore {
     ];
     for (let attempt = 1; ; attempt++) {
       try {
-        await this.#insert(params, {
-          type: "run",
-          id: artifact.run_id,
-          sha256,
-          created_at_utc: artifact.created_at_utc,
-        });
+        const leaf: LogLeaf = { type: "run", id: artifact.run_id, sha256, created_at_utc: artifact.created_at_utc };
+        if (this.#log && attempt === 1) await this.#batches.submit({ params, leaf });
+        else await this.#insert(params, leaf);
         break;
       } catch (error) {
         if (pgError(error).code === UNIQUE_VIOLATION && pgError(error).constraint === "runs_index_pkey") {
