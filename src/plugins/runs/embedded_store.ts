@@ -97,7 +97,8 @@ export function parseStored(runId: string, location: string, bytes: Buffer): Sto
   return artifact;
 }
 
-function indexRowOf(artifact: StoredArtifact, location: string, bytes: Buffer, sha256: string): IndexRow {
+/** The index row of a stored artifact at `location` (its bytes and their SHA-256). */
+export function indexRowOf(artifact: StoredArtifact, location: string, bytes: Buffer, sha256: string): IndexRow {
   const decision = artifact.decision as { risk_level: RunSummaryRisk };
   const hashes = artifact.hashes as { feasibility_sha256: string };
   return {

@@ -197,10 +197,14 @@ export class SqliteRunIndex {
     this.#delete.run(runId);
   }
 
-  /** Replaces the whole index with `rows`, atomically (for a rebuild). */
+  /**
+   * Replaces the whole index with `rows`, atomically (for a rebuild), and forgets every
+   * partition checkpoint: the next start compares every partition once and records new ones.
+   */
   replaceAll(rows: readonly IndexRow[]): void {
     this.#db.transaction(() => {
       this.#db.exec("DELETE FROM runs_index");
+      this.#db.exec("DELETE FROM runs_partition_checkpoints");
       for (const row of rows) this.insert(row);
     })();
   }
