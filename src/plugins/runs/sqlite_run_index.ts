@@ -156,8 +156,9 @@ export class SqliteRunIndex {
     const from = Date.parse(`${partition}T00:00:00Z`) * 1000;
     const prefix = `runs/${partition}/`;
     const out = new Map<string, string>();
+    // Less than a second earlier too: before 1970 SQLite's date() truncates toward zero.
     const rows = [
-      ...(this.#dayRows.all(from, from + DAY_US) as Array<{ run_id: string; location: string }>),
+      ...(this.#dayRows.all(from - 1_000_000, from + DAY_US) as Array<{ run_id: string; location: string }>),
       ...(this.#misplacedIn.all(partition) as Array<{ run_id: string; location: string }>),
     ];
     for (const row of rows) if (row.location.startsWith(prefix)) out.set(row.run_id, row.location);
@@ -174,7 +175,8 @@ export class SqliteRunIndex {
     for (;;) {
       const next = this.#firstFrom.get(from) as number | bigint | undefined;
       if (next === undefined) break;
-      const day = Math.floor(Number(next) / DAY_US);
+      // The day as SQLite's date(created_us / 1000000, 'unixepoch') has it (the partial index's).
+      const day = Math.floor(Math.trunc(Number(next) / 1_000_000) / 86_400);
       out.add(new Date(day * 86_400_000).toISOString().slice(0, 10));
       from = (day + 1) * DAY_US;
     }
