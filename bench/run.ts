@@ -3,11 +3,13 @@
  * bench/results.md. Not a test: numbers depend on the machine; targets are checked
  * as ratios to baselines measured in the same run. BENCH_QUICK=1 runs a small version.
  * `npm run bench -- NAME…` runs only those; `--soak [--soak-seconds N] [--soak-rate R]`
- * runs only the soak; `transparency-log --log-proof-leaves N [--log-verify-records M]
- * [--log-pg-write-seconds S]` adds the log at scale (inclusion proofs at N leaves on both
- * backends, `rmos verify` of M runs with the log on PostgreSQL, POST /runs on PostgreSQL
- * with the log on vs off) to the log's block.
- * The soak is in bench/soak/. Each benchmark's results replace its own block of
+ * runs only the soak (bench/soak/); `transparency-log --log-proof-leaves N
+ * [--log-verify-records M] [--log-pg-write-seconds S]` adds the log at scale (inclusion
+ * proofs at N leaves on both backends, `rmos verify` of M runs with the log on
+ * PostgreSQL, POST /runs on PostgreSQL with the log on vs off) to the log's block.
+ * `--scale N` sets the stored runs of the runs and postgres benchmarks and the records
+ * of the v1 import (the runs store is generated once and cached in bench/.cache/).
+ * Each benchmark's results replace its own block of
  * bench/results.md (bench/results_file.ts); the other blocks stay as they were.
  */
 import fs from "node:fs";
@@ -70,7 +72,11 @@ try {
     ]);
   }
   await optional("runs", () =>
-    runRunsBench({ workDir: path.join(workDir, "runs"), storedRuns: quick ? 5_000 : 100_000, seconds: quick ? 2 : 5 }),
+    runRunsBench({
+      workDir: path.join(workDir, "runs"),
+      storedRuns: numberArg("--scale") ?? (quick ? 5_000 : 100_000),
+      seconds: quick ? 2 : 5,
+    }),
   );
   await optional("attachments", async () => {
     const m = await import("./attachments/blob_bench.js" as string);
@@ -115,7 +121,8 @@ try {
   });
   await optional("v1-compat", async () => {
     const m = await import("./v1-compat/import_bench.js" as string);
-    return [await m.runV1ImportBench({ count: quick ? 5_000 : 100_000, workDir: path.join(workDir, "v1") })];
+    const count = numberArg("--scale") ?? (quick ? 5_000 : 100_000);
+    return [await m.runV1ImportBench({ count, workDir: path.join(workDir, "v1") })];
   });
 } finally {
   fs.rmSync(workDir, { recursive: true, force: true });

@@ -4,7 +4,9 @@
  * imported by `rmos v1 migrate` of this build in a child process, so that its peak
  * resident memory (`process.resourceUsage().maxRSS`, reported by the child at exit) is
  * the import's own. Targets (issue 7): 100 000 records in under 60 s with resident
- * memory under 300 MB; for other counts the time target scales linearly. The baseline,
+ * memory under 300 MB; for other counts the time target scales linearly, and from a
+ * million records on (`npm run bench -- v1-compat --scale 1000000`, issue 17) it is
+ * 8 minutes a million. The baseline,
  * measured in the same run on the same disk, is a raw loop of write + fsync + rename +
  * directory fsync (one thread): an import writes one durable file per record (its
  * artifact) plus one per copied attachment blob (it makes them durable in groups).
@@ -20,6 +22,8 @@ import { runNodeScript } from "../../src/testing/child_script.js";
 
 const MAIN = new URL("../../src/cli/main.js", import.meta.url).href;
 const TARGET_SECONDS_PER_100K = 60;
+/** Issue 17: a million records in under 8 minutes (from a million on, this rate is the target). */
+const TARGET_SECONDS_PER_MILLION = 480;
 const TARGET_RSS_MB = 300;
 
 /** Durable writes per second of a raw loop (write, fsync, rename, directory fsync), one thread. */
@@ -68,7 +72,10 @@ export async function runV1ImportBench(opts: { count: number; workDir: string })
   const run = await importInChild(from, path.join(opts.workDir, "data"));
   const { report } = run;
   const perSec = opts.count / run.seconds;
-  const targetSec = (TARGET_SECONDS_PER_100K * opts.count) / 100_000;
+  const targetSec =
+    opts.count >= 1_000_000
+      ? (TARGET_SECONDS_PER_MILLION * opts.count) / 1_000_000
+      : (TARGET_SECONDS_PER_100K * opts.count) / 100_000;
   const blobs = report.imported; // at most one blob per imported record (the generator's G-code)
   return {
     title: `v1 import: ${fmt(opts.count)} records`,

@@ -448,11 +448,17 @@ describe("rmos db status | migrate", () => {
       let report = JSON.parse(r.out) as { applied: unknown[]; pending: string[]; drifted: string[]; missing: string[] };
       assert.deepEqual(report.applied, []);
       // The kernel's own token store migration comes first, then the plugin's.
-      assert.deepEqual(report.pending, ["auth/0001_tokens", "runs/0001_init_runs_index"]);
+      assert.deepEqual(report.pending, [
+        "auth/0001_tokens",
+        "runs/0001_init_runs_index",
+        "runs/0002_partition_checkpoints",
+      ]);
 
       r = await run("db", "migrate", "--json");
       assert.equal(r.code, 0, r.err);
-      assert.deepEqual(JSON.parse(r.out), { applied: ["auth/0001_tokens", "runs/0001_init_runs_index"] });
+      assert.deepEqual(JSON.parse(r.out), {
+        applied: ["auth/0001_tokens", "runs/0001_init_runs_index", "runs/0002_partition_checkpoints"],
+      });
       assert.match(r.err, /applied runs\/0001_init_runs_index/);
 
       r = await run("db", "status", "--json");
@@ -461,7 +467,7 @@ describe("rmos db status | migrate", () => {
       assert.deepEqual(report.pending, []);
       assert.deepEqual(
         (report.applied as Array<{ migration: string }>).map((a) => a.migration),
-        ["auth/0001_tokens", "runs/0001_init_runs_index"],
+        ["auth/0001_tokens", "runs/0001_init_runs_index", "runs/0002_partition_checkpoints"],
       );
 
       r = await run("db", "migrate");

@@ -93,16 +93,47 @@ export class ArtifactFiles {
     }
   }
 
-  /** Every run file, partition by partition (temp files and sidecars are not runs). */
-  async *scan(): AsyncGenerator<RunFile> {
+  /**
+   * partition → its directory's modification time in nanoseconds (creating, renaming or
+   * removing a file in it changes it; rewriting a file in place does not), for every
+   * partition folder: one stat per partition, no listing of the files.
+   */
+  async partitionMtimes(): Promise<Map<string, bigint>> {
+    const out = new Map<string, bigint>();
     for (const partition of await this.partitions()) {
-      const names = (await fs.readdir(path.join(this.root, partition))).sort();
-      for (const name of names) {
-        if (name.startsWith(TEMP_PREFIX)) continue;
-        const m = RUN_FILE.exec(name);
-        if (m) yield { runId: m[1] as string, partition, location: `runs/${partition}/${name}` };
+      try {
+        out.set(partition, (await fs.stat(path.join(this.root, partition), { bigint: true })).mtimeNs);
+      } catch (error) {
+        if ((error as NodeJS.ErrnoException).code !== "ENOENT") throw error;
       }
     }
+    return out;
+  }
+
+  /** One partition directory's modification time (ns), or undefined when it does not exist. */
+  async partitionMtime(partition: string): Promise<bigint | undefined> {
+    try {
+      return (await fs.stat(path.join(this.root, partition), { bigint: true })).mtimeNs;
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code === "ENOENT") return undefined;
+      throw error;
+    }
+  }
+
+  /** The run files of one partition, sorted (temp files and sidecars are not runs). */
+  async partitionFiles(partition: string): Promise<RunFile[]> {
+    const out: RunFile[] = [];
+    for (const name of (await fs.readdir(path.join(this.root, partition))).sort()) {
+      if (name.startsWith(TEMP_PREFIX)) continue;
+      const m = RUN_FILE.exec(name);
+      if (m) out.push({ runId: m[1] as string, partition, location: `runs/${partition}/${name}` });
+    }
+    return out;
+  }
+
+  /** Every run file, partition by partition (temp files and sidecars are not runs). */
+  async *scan(): AsyncGenerator<RunFile> {
+    for (const partition of await this.partitions()) yield* await this.partitionFiles(partition);
   }
 
   /** Every sidecar file whose name starts with `<run id>_<prefix>`, partition by partition. */
@@ -127,6 +158,11 @@ export class ArtifactFiles {
         if (m) yield { run_id: m[1] as string, name: m[2] as string };
       }
     }
+  }
+
+  /** Removes leftover temp files from one partition; answers how many. */
+  removeTempFilesIn(partition: string): Promise<number> {
+    return removeTempFiles(path.join(this.root, partition));
   }
 
   /** Removes leftover temp files from every partition; answers how many. */

@@ -47,7 +47,16 @@ export interface EmbeddedRunStoreOptions {
   readonly logger: Logger;
   /** The transparency log, when loaded: each run's leaf commits with its index row. */
   readonly log?: TransparencyLog | undefined;
+  /** How often partitions written since their checkpoint are checkpointed (default 60 s). */
+  readonly checkpointEveryMs?: number;
 }
+
+/**
+ * A partition directory changed less than this long ago is not checkpointed yet: a
+ * change within the file system's timestamp granularity (a clock tick; one second on
+ * some file systems) could leave its mtime equal to the recorded one.
+ */
+export const RACY_WINDOW_NS = 2_000_000_000n;
 
 /** What `open` found and repaired. */
 export interface ReconcileReport {
@@ -59,6 +68,10 @@ export interface ReconcileReport {
   readonly logged: number;
   /** Files indexed at start that no intent announced: not appended to the log. */
   readonly unannounced: number;
+  /** Partition directories found. */
+  readonly partitions: number;
+  /** Partitions compared file by file (changed since their checkpoint, new, or gone). */
+  readonly partitionsScanned: number;
 }
 
 /** Parses stored bytes into an artifact, checking the governance fields. */
@@ -84,7 +97,8 @@ export function parseStored(runId: string, location: string, bytes: Buffer): Sto
   return artifact;
 }
 
-function indexRowOf(artifact: StoredArtifact, location: string, bytes: Buffer, sha256: string): IndexRow {
+/** The index row of a stored artifact at `location` (its bytes and their SHA-256). */
+export function indexRowOf(artifact: StoredArtifact, location: string, bytes: Buffer, sha256: string): IndexRow {
   const decision = artifact.decision as { risk_level: RunSummaryRisk };
   const hashes = artifact.hashes as { feasibility_sha256: string };
   return {
@@ -115,12 +129,22 @@ export class EmbeddedRunStore implements RunStore {
     this.#log ? this.#idx.insertManyLogged(rows, this.#log, () => true) : this.#idx.insertMany(rows),
   );
   readonly #log: TransparencyLog | undefined;
+  readonly #checkpointEveryMs: number;
+  #timer: NodeJS.Timeout | undefined;
+  /** Writes into partition directories now running, and ever started (see `checkpoint`). */
+  #writesInFlight = 0;
+  #writesStarted = 0;
+  /** Partitions written (or rescanned) since their last checkpoint. */
+  readonly #dirty = new Set<string>();
+  /** Partitions a write failed in: never checkpointed by this process. */
+  readonly #tainted = new Set<string>();
 
   constructor(options: EmbeddedRunStoreOptions) {
     this.files = new ArtifactFiles(options.dataDir);
     this.cache = new StoredRunCache(options.cacheBytes);
     this.#logger = options.logger;
     this.#log = options.log;
+    this.#checkpointEveryMs = options.checkpointEveryMs ?? 60_000;
   }
 
   get #idx(): SqliteRunIndex {
@@ -128,32 +152,47 @@ export class EmbeddedRunStore implements RunStore {
     return this.#index;
   }
 
-  /** Opens the index and reconciles it with the files (removing temp files). */
+  /**
+   * Opens the index and reconciles it with the files of the partitions that changed
+   * since their checkpoint, then checkpoints them and, every `checkpointEveryMs`, the
+   * partitions written since (when no write is in flight).
+   */
   async open(connection: BetterSqlite3.Database): Promise<ReconcileReport> {
     this.#index = new SqliteRunIndex(connection);
     const report = await this.reconcile();
     if (report.tempFilesRemoved || report.indexed || report.corrupt || report.staleRowsRemoved || report.unannounced) {
       this.#logger.warn(report, "run store reconciled after an unclean stop");
     }
+    await this.#checkpointLogged();
+    this.#timer = setInterval(() => void this.#checkpointLogged(), this.#checkpointEveryMs);
+    this.#timer.unref();
     return report;
   }
 
   /**
-   * Brings the index in line with the files: index unindexed files, drop rows without
-   * a file. With the log on, an unindexed file whose intent matches its bytes gets its
-   * leaf in the same transaction as its row; then every intent is cleared.
+   * Brings the index in line with the files of every partition that can have changed
+   * since its checkpoint — its directory's mtime differs from the recorded one, or it
+   * has no checkpoint, or it is gone: remove its temp files, index its unindexed files,
+   * drop its rows without a file. With the log on, an unindexed file whose intent
+   * matches its bytes gets its leaf in the same transaction as its row; then every
+   * intent is cleared (after a checkpoint no intent can name a file of that partition:
+   * it was taken with no create in flight).
    */
   async reconcile(): Promise<ReconcileReport> {
-    const tempFilesRemoved = await this.files.removeTempFiles();
-    const known = this.#idx.locations();
+    const mtimes = await this.files.partitionMtimes();
+    const recorded = this.#idx.checkpoints();
+    const changed = [...mtimes.keys()].filter((p) => recorded.get(p) !== mtimes.get(p)?.toString());
+    const gone = [...new Set([...recorded.keys(), ...this.#idx.partitionsWithRows()])].filter((p) => !mtimes.has(p));
     const log = this.#log;
     const intents = new Map((log ? await log.announced("run") : []).map((l) => [l.id, l.sha256]));
     const announced = (row: IndexRow) => intents.get(row.run_id) === row.file_sha256;
     const pending: IndexRow[] = [];
+    let tempFilesRemoved = 0;
     let corrupt = 0;
     let indexed = 0;
     let logged = 0;
     let unannounced = 0;
+    let staleRowsRemoved = 0;
     const flush = () => {
       const rows = pending.splice(0);
       if (!this.#log) return this.#idx.insertMany(rows);
@@ -170,29 +209,98 @@ export class EmbeddedRunStore implements RunStore {
         }
       });
     };
-    for await (const file of this.files.scan()) {
-      if (known.get(file.runId) === file.location) {
-        known.delete(file.runId);
-        continue;
+    const removeStale = (known: Map<string, string>) => {
+      for (const [runId, location] of known) {
+        this.#logger.error({ run_id: runId, location }, "index row without its artifact file: removed from the index");
+        this.#idx.remove(runId);
+        staleRowsRemoved++;
       }
-      const row = await this.#rowOfFile(file);
-      if (row) pending.push(row);
-      else corrupt++;
-      if (pending.length >= 1000) flush();
-      indexed += row ? 1 : 0;
+    };
+    for (const partition of changed) {
+      tempFilesRemoved += await this.files.removeTempFilesIn(partition);
+      const known = this.#idx.locationsIn(partition);
+      for (const file of await this.files.partitionFiles(partition)) {
+        if (known.get(file.runId) === file.location) {
+          known.delete(file.runId);
+          continue;
+        }
+        const row = await this.#rowOfFile(file);
+        if (row) pending.push(row);
+        else corrupt++;
+        if (pending.length >= 1000) flush();
+        indexed += row ? 1 : 0;
+      }
+      flush();
+      removeStale(known);
+      this.#dirty.add(partition);
     }
-    flush();
+    for (const partition of gone) removeStale(this.#idx.locationsIn(partition));
+    if (gone.length > 0) this.#idx.recordCheckpoints(new Map(), gone);
     // Intents left now belong to creates that were never acknowledged (no file, or other bytes).
     if (log)
       await log.forget(
         "run",
         (await log.announced("run")).map((l) => l.id),
       );
-    for (const [runId, location] of known) {
-      this.#logger.error({ run_id: runId, location }, "index row without its artifact file: removed from the index");
-      this.#idx.remove(runId);
+    return {
+      tempFilesRemoved,
+      indexed,
+      corrupt,
+      staleRowsRemoved,
+      logged,
+      unannounced,
+      partitions: mtimes.size,
+      partitionsScanned: changed.length + gone.length,
+    };
+  }
+
+  /**
+   * Records, for each partition written since its checkpoint, its directory's mtime —
+   * only when no write of this store is in flight (nor starts meanwhile), never for a
+   * partition a write failed in (it may hold a file without its row; it is rescanned
+   * at the next start), and not for a directory changed in the last
+   * RACY_WINDOW_NS (a later change within the clock's granularity could leave the mtime
+   * equal; it stays pending). Answers how many partitions were recorded.
+   */
+  async checkpoint(): Promise<number> {
+    if (this.#writesInFlight > 0 || this.#dirty.size === 0) return 0;
+    const startedAt = this.#writesStarted;
+    const entries = new Map<string, bigint>();
+    const gone: string[] = [];
+    for (const partition of this.#dirty) {
+      if (this.#tainted.has(partition)) continue;
+      const mtime = await this.files.partitionMtime(partition);
+      if (mtime === undefined) gone.push(partition);
+      else if (BigInt(Date.now()) * 1_000_000n - mtime >= RACY_WINDOW_NS) entries.set(partition, mtime);
     }
-    return { tempFilesRemoved, indexed, corrupt, staleRowsRemoved: known.size, logged, unannounced };
+    // A write that started during the stats may have changed a directory after its stat.
+    if (this.#writesInFlight > 0 || this.#writesStarted !== startedAt || !this.#index) return 0;
+    this.#idx.recordCheckpoints(entries, gone);
+    for (const partition of [...entries.keys(), ...gone]) this.#dirty.delete(partition);
+    return entries.size;
+  }
+
+  async #checkpointLogged(): Promise<void> {
+    try {
+      await this.checkpoint();
+    } catch (error) {
+      this.#logger.warn({ err: error }, "run store checkpoint not recorded: the next start rescans those partitions");
+    }
+  }
+
+  /** Runs a write into `partition`, tracked for the checkpoint; a failed one taints the partition. */
+  async #writing<T>(partition: string, write: () => Promise<T>): Promise<T> {
+    this.#writesInFlight++;
+    this.#writesStarted++;
+    this.#dirty.add(partition);
+    try {
+      return await write();
+    } catch (error) {
+      this.#tainted.add(partition);
+      throw error;
+    } finally {
+      this.#writesInFlight--;
+    }
   }
 
   async #rowOfFile(file: RunFile): Promise<IndexRow | undefined> {
@@ -219,13 +327,15 @@ export class EmbeddedRunStore implements RunStore {
     const row = indexRowOf(artifact, location, bytes, sha256);
     // The intent: one small commit in the log's table (WAL, no fsync of its own).
     if (this.#log) await this.#log.announce([runLeafOf(row)]);
-    if ((await this.files.writeRun(partition, artifact.run_id, bytes)) === "exists") {
-      throw new RunAlreadyExistsError(artifact.run_id);
-    }
-    if (!(await this.#indexing.submit(row))) {
-      this.#logger.error({ run_id: artifact.run_id, location }, "run id already indexed in another partition");
-      throw new RunAlreadyExistsError(artifact.run_id);
-    }
+    await this.#writing(partition, async () => {
+      if ((await this.files.writeRun(partition, artifact.run_id, bytes)) === "exists") {
+        throw new RunAlreadyExistsError(artifact.run_id);
+      }
+      if (!(await this.#indexing.submit(row))) {
+        this.#logger.error({ run_id: artifact.run_id, location }, "run id already indexed in another partition");
+        throw new RunAlreadyExistsError(artifact.run_id);
+      }
+    });
     const stored = storedRunOf(bytes, sha256);
     this.cache.set(artifact.run_id, stored);
     return stored;
@@ -304,7 +414,7 @@ export class EmbeddedRunStore implements RunStore {
   async putSidecar(runId: string, name: string, bytes: Buffer): Promise<{ created: boolean; bytes: Buffer }> {
     if (!SIDECAR_NAME_PATTERN.test(name)) throw new Error(`sidecar name ${name} is not allowed`);
     const partition = this.#partitionOf(runId);
-    const outcome = await this.files.writeSidecar(partition, runId, name, bytes);
+    const outcome = await this.#writing(partition, () => this.files.writeSidecar(partition, runId, name, bytes));
     if (outcome === "created") return { created: true, bytes };
     return { created: false, bytes: (await this.files.readSidecar(partition, runId, name)) as Buffer };
   }
@@ -360,7 +470,11 @@ export class EmbeddedRunStore implements RunStore {
     }
   }
 
+  /** Stops the periodic checkpoint, records a last one (a clean stop) and closes. */
   async close(): Promise<void> {
+    clearInterval(this.#timer);
+    this.#timer = undefined;
+    if (this.#index) await this.#checkpointLogged();
     this.#index = undefined;
   }
 }

@@ -25,6 +25,12 @@ export function runLeafOf(row: IndexRow): LogLeaf {
   return { type: "run", id: row.run_id, sha256: row.file_sha256, created_at_utc: row.created_at_utc };
 }
 
+/** Microseconds in a UTC day (a partition). */
+const DAY_US = 86_400_000_000;
+
+/** The condition of the partial index runs_index_misplaced (migration 0002), word for word. */
+const MISPLACED = "substr(location, 6, 10) <> date(created_us / 1000000, 'unixepoch')";
+
 const COLUMNS =
   "run_id, created_us, created_at_utc, schema_version, mode, tool_id, status, risk_level, feasibility_sha256, location, file_sha256, size_bytes";
 
@@ -34,7 +40,12 @@ export class SqliteRunIndex {
   readonly #byId: BetterSqlite3.Statement;
   readonly #exists: BetterSqlite3.Statement;
   readonly #count: BetterSqlite3.Statement;
-  readonly #locations: BetterSqlite3.Statement;
+  readonly #dayRows: BetterSqlite3.Statement;
+  readonly #misplacedIn: BetterSqlite3.Statement;
+  readonly #misplacedPartitions: BetterSqlite3.Statement;
+  readonly #firstFrom: BetterSqlite3.Statement;
+  readonly #checkpoints: BetterSqlite3.Statement;
+  readonly #recordCheckpoints: (entries: ReadonlyMap<string, bigint>, gone: readonly string[]) => void;
   readonly #delete: BetterSqlite3.Statement;
   readonly #insertAll: (rows: readonly IndexRow[]) => boolean[];
   readonly #insertLogged: (
@@ -53,7 +64,28 @@ export class SqliteRunIndex {
     // Answered from the primary-key index alone, without reading the row.
     this.#exists = db.prepare("SELECT 1 FROM runs_index WHERE run_id = ?").pluck();
     this.#count = db.prepare("SELECT COUNT(*) AS n FROM runs_index").pluck();
-    this.#locations = db.prepare("SELECT run_id, location FROM runs_index");
+    this.#dayRows = db.prepare(
+      "SELECT run_id, location FROM runs_index WHERE created_us >= ? AND created_us < ? ORDER BY created_us DESC",
+    );
+    this.#misplacedIn = db.prepare(
+      `SELECT run_id, location FROM runs_index WHERE ${MISPLACED} AND substr(location, 6, 10) = ?`,
+    );
+    this.#misplacedPartitions = db
+      .prepare(`SELECT DISTINCT substr(location, 6, 10) FROM runs_index WHERE ${MISPLACED}`)
+      .pluck();
+    this.#firstFrom = db
+      .prepare("SELECT created_us FROM runs_index WHERE created_us >= ? ORDER BY created_us LIMIT 1")
+      .pluck();
+    this.#checkpoints = db.prepare("SELECT partition, mtime_ns FROM runs_partition_checkpoints");
+    const upsert = db.prepare(
+      "INSERT INTO runs_partition_checkpoints (partition, mtime_ns, checked_at) VALUES (?, ?, ?) ON CONFLICT (partition) DO UPDATE SET mtime_ns = excluded.mtime_ns, checked_at = excluded.checked_at",
+    );
+    const forget = db.prepare("DELETE FROM runs_partition_checkpoints WHERE partition = ?");
+    this.#recordCheckpoints = db.transaction((entries: ReadonlyMap<string, bigint>, gone: readonly string[]) => {
+      const at = new Date().toISOString();
+      for (const [partition, mtimeNs] of entries) upsert.run(partition, mtimeNs.toString(), at);
+      for (const partition of gone) forget.run(partition);
+    });
     this.#delete = db.prepare("DELETE FROM runs_index WHERE run_id = ?");
     this.#insertAll = db.transaction((rows: readonly IndexRow[]) => rows.map((row) => this.insert(row)));
     this.#insertLogged = db.transaction(
@@ -115,23 +147,66 @@ export class SqliteRunIndex {
     return Object.fromEntries(rows.map((r) => [r.schema_version, r.n]));
   }
 
-  /** run id → location of every indexed run. */
-  locations(): Map<string, string> {
+  /**
+   * run id → location of the indexed runs whose file is in `partition` (a UTC date):
+   * the rows created that day, by the created index, plus misplaced rows (their file in
+   * another partition than their date) by their partial index — never a table scan.
+   */
+  locationsIn(partition: string): Map<string, string> {
+    const from = Date.parse(`${partition}T00:00:00Z`) * 1000;
+    const prefix = `runs/${partition}/`;
     const out = new Map<string, string>();
-    for (const row of this.#locations.iterate() as Iterable<{ run_id: string; location: string }>) {
-      out.set(row.run_id, row.location);
-    }
+    // Less than a second earlier too: before 1970 SQLite's date() truncates toward zero.
+    const rows = [
+      ...(this.#dayRows.all(from - 1_000_000, from + DAY_US) as Array<{ run_id: string; location: string }>),
+      ...(this.#misplacedIn.all(partition) as Array<{ run_id: string; location: string }>),
+    ];
+    for (const row of rows) if (row.location.startsWith(prefix)) out.set(row.run_id, row.location);
     return out;
+  }
+
+  /**
+   * Every partition that holds at least one row: one seek in the created index per
+   * UTC day that has rows, plus the partitions of misplaced rows.
+   */
+  partitionsWithRows(): Set<string> {
+    const out = new Set<string>();
+    let from = Number.MIN_SAFE_INTEGER;
+    for (;;) {
+      const next = this.#firstFrom.get(from) as number | bigint | undefined;
+      if (next === undefined) break;
+      // The day as SQLite's date(created_us / 1000000, 'unixepoch') has it (the partial index's).
+      const day = Math.floor(Math.trunc(Number(next) / 1_000_000) / 86_400);
+      out.add(new Date(day * 86_400_000).toISOString().slice(0, 10));
+      from = (day + 1) * DAY_US;
+    }
+    for (const partition of this.#misplacedPartitions.all() as string[]) out.add(partition);
+    return out;
+  }
+
+  /** partition → directory mtime (ns, decimal) at its last checkpoint. */
+  checkpoints(): Map<string, string> {
+    const rows = this.#checkpoints.all() as Array<{ partition: string; mtime_ns: string }>;
+    return new Map(rows.map((r) => [r.partition, r.mtime_ns]));
+  }
+
+  /** Records checkpoints (partition → mtime ns) and forgets those of `gone`, in one transaction. */
+  recordCheckpoints(entries: ReadonlyMap<string, bigint>, gone: Iterable<string> = []): void {
+    this.#recordCheckpoints(entries, [...gone]);
   }
 
   remove(runId: string): void {
     this.#delete.run(runId);
   }
 
-  /** Replaces the whole index with `rows`, atomically (for a rebuild). */
+  /**
+   * Replaces the whole index with `rows`, atomically (for a rebuild), and forgets every
+   * partition checkpoint: the next start compares every partition once and records new ones.
+   */
   replaceAll(rows: readonly IndexRow[]): void {
     this.#db.transaction(() => {
       this.#db.exec("DELETE FROM runs_index");
+      this.#db.exec("DELETE FROM runs_partition_checkpoints");
       for (const row of rows) this.insert(row);
     })();
   }
