@@ -7,15 +7,10 @@
  * was rewritten — it refuses to sign, reports why, and keeps refusing.
  */
 import type { SignedCheckpoint } from "../../contracts/ports/transparency_log.js";
-import { decodeBase64Strict } from "../../contracts/tlog/base64.js";
-import { formatCheckpoint } from "../../contracts/tlog/checkpoint.js";
-import { consistencyProof } from "../../contracts/tlog/consistency_proof.js";
-import { emptyRoot } from "../../contracts/tlog/hashing.js";
 import type { NoteSigner } from "../../contracts/tlog/note_keys.js";
-import { signNote } from "../../contracts/tlog/signed_note.js";
-import { rangeHash } from "../../contracts/tlog/tree_hash.js";
-import { verifyConsistency } from "../../contracts/tlog/verify_consistency.js";
 import type { Logger } from "../../kernel/plugin_api/plugin.js";
+import { CheckpointSchedule } from "./checkpoint_schedule.js";
+import { nextCheckpoint } from "./next_checkpoint.js";
 import type { SqliteLogStore } from "./sqlite_log_store.js";
 
 /** Raised when the tree no longer extends the last signed checkpoint. */
@@ -23,18 +18,23 @@ export class InconsistentLogError extends Error {
   override readonly name = "InconsistentLogError";
 }
 
+/** Records a refusal to sign: logs it once per call and answers the error to keep throwing. */
+export function refusalOf(reason: string, logger: Logger): InconsistentLogError {
+  logger.error({ reason }, "transparency log: refusing to sign a checkpoint");
+  return new InconsistentLogError(`refusing to sign: ${reason}`);
+}
+
 export class CheckpointSigner {
-  #timer: NodeJS.Timeout | undefined;
-  #poll: NodeJS.Timeout | undefined;
-  #lastSignedAt = 0;
+  readonly #schedule: CheckpointSchedule;
   #refusal: InconsistentLogError | undefined;
-  #closed = false;
 
   constructor(
     private readonly store: SqliteLogStore,
     private readonly signer: NoteSigner,
     private readonly options: { intervalMs: number; logger: Logger },
-  ) {}
+  ) {
+    this.#schedule = new CheckpointSchedule(options.intervalMs, () => this.#signQuietly());
+  }
 
   /** Why the signer refuses to sign, if it does. */
   get refusal(): InconsistentLogError | undefined {
@@ -43,19 +43,12 @@ export class CheckpointSigner {
 
   /** Starts the periodic check for leaves appended elsewhere. */
   start(): void {
-    this.#poll = setInterval(() => this.#signQuietly(), this.options.intervalMs);
-    this.#poll.unref();
+    this.#schedule.start();
   }
 
   /** Leaves were appended: sign within the interval. */
   appended(): void {
-    if (this.#timer || this.#closed) return;
-    const delay = Math.max(0, this.#lastSignedAt + this.options.intervalMs - Date.now());
-    this.#timer = setTimeout(() => {
-      this.#timer = undefined;
-      this.#signQuietly();
-    }, delay);
-    this.#timer.unref();
+    this.#schedule.appended();
   }
 
   #signQuietly(): void {
@@ -72,40 +65,20 @@ export class CheckpointSigner {
     if (this.#refusal) throw this.#refusal;
     const origin = this.signer.name;
     const last = this.store.latestCheckpoint(origin);
-    const size = this.store.size();
-    if (last && last.size === size) return last;
-    if (last && last.size > size) {
-      return this.#refuse(`the log has ${size} leaves but checkpoint ${last.size} was signed: leaves were removed`);
+    // What is on disk now, not what was cached.
+    const next = nextCheckpoint(this.signer, last, this.store.size(), this.store.nodes({ fresh: true }));
+    if (next.kind === "covered") return next.checkpoint;
+    if (next.kind === "refuse") {
+      this.#refusal = refusalOf(next.reason, this.options.logger);
+      throw this.#refusal;
     }
-    const nodes = this.store.nodes({ fresh: true }); // what is on disk now, not what was cached
-    const root = size === 0 ? emptyRoot() : rangeHash(0, size, nodes);
-    if (last) {
-      const lastRoot = decodeBase64Strict(last.root) as Uint8Array;
-      const proof = consistencyProof(last.size, size, nodes);
-      const consistent = verifyConsistency(last.size, size, lastRoot, root, proof);
-      if (!consistent.ok) {
-        return this.#refuse(
-          `the tree of ${size} leaves is not consistent with the signed checkpoint of size ${last.size} (${consistent.reason}): the stored log was changed`,
-        );
-      }
-    }
-    const note = signNote(formatCheckpoint({ origin, size, root }), this.signer);
-    const signedAt = new Date().toISOString();
-    this.store.saveCheckpoint(size, root, note, signedAt);
-    this.#lastSignedAt = Date.now();
+    this.store.saveCheckpoint(next.size, next.root, next.note, new Date().toISOString());
+    this.#schedule.signed();
     return this.store.latestCheckpoint(origin) as SignedCheckpoint;
-  }
-
-  #refuse(message: string): never {
-    this.#refusal = new InconsistentLogError(`refusing to sign: ${message}`);
-    this.options.logger.error({ reason: message }, "transparency log: refusing to sign a checkpoint");
-    throw this.#refusal;
   }
 
   /** Stops the timers. */
   close(): void {
-    this.#closed = true;
-    if (this.#timer) clearTimeout(this.#timer);
-    if (this.#poll) clearInterval(this.#poll);
+    this.#schedule.close();
   }
 }

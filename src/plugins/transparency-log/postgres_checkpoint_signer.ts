@@ -10,32 +10,35 @@
  * leaves appended by the other instances.
  */
 import type { SignedCheckpoint } from "../../contracts/ports/transparency_log.js";
-import { decodeBase64Strict } from "../../contracts/tlog/base64.js";
-import { formatCheckpoint } from "../../contracts/tlog/checkpoint.js";
-import { consistencyProof, consistencyProofRanges } from "../../contracts/tlog/consistency_proof.js";
-import { emptyRoot } from "../../contracts/tlog/hashing.js";
+import { consistencyProofRanges } from "../../contracts/tlog/consistency_proof.js";
 import type { NoteSigner } from "../../contracts/tlog/note_keys.js";
-import { signNote } from "../../contracts/tlog/signed_note.js";
-import { nodesOfRange, rangeHash } from "../../contracts/tlog/tree_hash.js";
-import { verifyConsistency } from "../../contracts/tlog/verify_consistency.js";
+import { type NodeSource, nodesOfRange } from "../../contracts/tlog/tree_hash.js";
 import type { Logger } from "../../kernel/plugin_api/plugin.js";
 import { inClientTransaction } from "../../kernel/plugin_api/storage.js";
-import { InconsistentLogError } from "./checkpoint_signer.js";
+import { CheckpointSchedule } from "./checkpoint_schedule.js";
+import { InconsistentLogError, refusalOf } from "./checkpoint_signer.js";
+import { nextCheckpoint } from "./next_checkpoint.js";
 import { LOG_LOCK_NAMESPACE, type PostgresLogStore, SIGNER_LOCK } from "./postgres_log_store.js";
 
+/** The nodes of a tree that did not grow: never asked for one. */
+const NO_NODES: NodeSource = {
+  node(level, index) {
+    throw new Error(`no node ${level}/${index} was read: the tree did not grow`);
+  },
+};
+
 export class PostgresCheckpointSigner {
-  #timer: NodeJS.Timeout | undefined;
-  #poll: NodeJS.Timeout | undefined;
-  #lastSignedAt = 0;
+  readonly #schedule: CheckpointSchedule;
   #refusal: InconsistentLogError | undefined;
-  #closed = false;
   #signing: Promise<SignedCheckpoint> | undefined;
 
   constructor(
     private readonly store: PostgresLogStore,
     private readonly signer: NoteSigner,
     private readonly options: { intervalMs: number; logger: Logger },
-  ) {}
+  ) {
+    this.#schedule = new CheckpointSchedule(options.intervalMs, () => this.#signQuietly());
+  }
 
   /** Why the signer refuses to sign, if it does. */
   get refusal(): InconsistentLogError | undefined {
@@ -44,25 +47,18 @@ export class PostgresCheckpointSigner {
 
   /** Starts the periodic check for leaves appended by any instance. */
   start(): void {
-    this.#poll = setInterval(() => this.#signQuietly(), this.options.intervalMs);
-    this.#poll.unref();
+    this.#schedule.start();
   }
 
   /** Leaves were appended here: sign within the interval. */
   appended(): void {
-    if (this.#timer || this.#closed) return;
-    const delay = Math.max(0, this.#lastSignedAt + this.options.intervalMs - Date.now());
-    this.#timer = setTimeout(() => {
-      this.#timer = undefined;
-      this.#signQuietly();
-    }, delay);
-    this.#timer.unref();
+    this.#schedule.appended();
   }
 
   #signQuietly(): void {
-    if (this.#closed) return;
+    if (this.#schedule.closed) return;
     this.signNow().catch((error: unknown) => {
-      if (!(error instanceof InconsistentLogError) && !this.#closed) {
+      if (!(error instanceof InconsistentLogError) && !this.#schedule.closed) {
         this.options.logger.error({ err: error }, "signing a checkpoint failed");
       }
     });
@@ -89,44 +85,28 @@ export class PostgresCheckpointSigner {
       await client.query("SELECT pg_advisory_xact_lock($1, $2)", [LOG_LOCK_NAMESPACE, SIGNER_LOCK]);
       const last = await this.store.latestCheckpoint(origin, client);
       const size = await this.store.size(client);
-      if (last && last.size === size) return { checkpoint: last, fresh: false };
-      if (last && last.size > size) {
-        this.#refuse(`the log has ${size} leaves but checkpoint ${last.size} was signed: leaves were removed`);
-      }
-      // What is in the database now, not what was cached.
-      const ranges = last ? consistencyProofRanges(last.size, size) : [];
+      // What is in the database now, not what was cached: the tree's nodes and the proof's.
+      const ranges = last && last.size < size ? consistencyProofRanges(last.size, size) : [];
       const ids = [...(size > 0 ? nodesOfRange(0, size) : []), ...ranges.flatMap((r) => nodesOfRange(r.start, r.end))];
-      const nodes = await this.store.nodesFor(ids, { fresh: true, on: client });
-      const root = size === 0 ? emptyRoot() : rangeHash(0, size, nodes);
-      if (last) {
-        const lastRoot = decodeBase64Strict(last.root) as Uint8Array;
-        const proof = consistencyProof(last.size, size, nodes);
-        const consistent = verifyConsistency(last.size, size, lastRoot, root, proof);
-        if (!consistent.ok) {
-          this.#refuse(
-            `the tree of ${size} leaves is not consistent with the signed checkpoint of size ${last.size} (${consistent.reason}): the stored log was changed`,
-          );
-        }
+      // A tree the last checkpoint covers (or that lost leaves) needs no node: nothing is read.
+      const grew = last === undefined || last.size < size;
+      const nodes = grew ? await this.store.nodesFor(ids, { fresh: true, on: client }) : NO_NODES;
+      const next = nextCheckpoint(this.signer, last, size, nodes);
+      if (next.kind === "covered") return { checkpoint: next.checkpoint, fresh: false };
+      if (next.kind === "refuse") {
+        this.#refusal = refusalOf(next.reason, this.options.logger);
+        throw this.#refusal;
       }
-      const note = signNote(formatCheckpoint({ origin, size, root }), this.signer);
-      await this.store.saveCheckpoint(client, size, root, note, new Date().toISOString());
+      await this.store.saveCheckpoint(client, next.size, next.root, next.note, new Date().toISOString());
       return { checkpoint: (await this.store.latestCheckpoint(origin, client)) as SignedCheckpoint, fresh: true };
     });
-    if (signed.fresh) this.#lastSignedAt = Date.now();
+    if (signed.fresh) this.#schedule.signed();
     return signed.checkpoint;
-  }
-
-  #refuse(message: string): never {
-    this.#refusal = new InconsistentLogError(`refusing to sign: ${message}`);
-    this.options.logger.error({ reason: message }, "transparency log: refusing to sign a checkpoint");
-    throw this.#refusal;
   }
 
   /** Stops the timers and waits for a signature under way. */
   async close(): Promise<void> {
-    this.#closed = true;
-    if (this.#timer) clearTimeout(this.#timer);
-    if (this.#poll) clearInterval(this.#poll);
+    this.#schedule.close();
     await this.#signing?.catch(() => undefined);
   }
 }

@@ -9,6 +9,7 @@
  * that need more than the port (streams of blob chunks, multi-statement work) get the
  * pool through `postgresPoolOf`.
  */
+import { inClientTransaction } from "./client_transaction.js";
 import { randomBytes } from "node:crypto";
 import type pg from "pg";
 import type { Database, SqlExecutor, SqlValue } from "../../../contracts/ports/database.js";
@@ -143,26 +144,8 @@ export class PostgresDatabase implements Database {
     return this.#direct.exec(sql, params);
   }
 
-  async transaction<T>(work: (tx: SqlExecutor) => Promise<T>): Promise<T> {
-    const client = await this.pool.connect();
-    let broken: Error | undefined;
-    try {
-      await client.query("BEGIN");
-      try {
-        const result = await work(executorOf(() => client));
-        await client.query("COMMIT");
-        return result;
-      } catch (error) {
-        try {
-          await client.query("ROLLBACK");
-        } catch (rollbackError) {
-          broken = rollbackError as Error;
-        }
-        throw error;
-      }
-    } finally {
-      client.release(broken);
-    }
+  transaction<T>(work: (tx: SqlExecutor) => Promise<T>): Promise<T> {
+    return inClientTransaction(this.pool, (client) => work(executorOf(() => client)));
   }
 
   /** Ends the pool when this database made it (idempotent); a lent pool stays open. */
