@@ -32,7 +32,8 @@ export interface LogBenchOptions {
 const quantile = (sorted: readonly number[], q: number) =>
   sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))] ?? 0;
 
-async function createsPerSecond(url: string, seconds: number): Promise<number> {
+/** Durable creates per second through `url` (16 connections, `seconds`); any non-2xx fails the benchmark. */
+export async function createsPerSecond(url: string, seconds: number): Promise<number> {
   const result = await autocannon({
     url: `${url}/api/rmos/runs`,
     method: "POST",

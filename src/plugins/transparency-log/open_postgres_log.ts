@@ -11,8 +11,7 @@ import { parseVerifierKey } from "../../contracts/tlog/note_keys.js";
 import { openNote } from "../../contracts/tlog/signed_note.js";
 import { ConfigError, type PluginContext } from "../../kernel/plugin_api/plugin.js";
 import { InconsistentLogError } from "./checkpoint_signer.js";
-import { DEFAULT_ORIGIN, LogConfigSchema } from "./config.js";
-import { loadLogKey } from "./log_keys.js";
+import { logSetupOf } from "./log_keys.js";
 import { PostgresCheckpointSigner } from "./postgres_checkpoint_signer.js";
 import { PostgresTransparencyLogService } from "./postgres_log_service.js";
 import { PostgresLogStore } from "./postgres_log_store.js";
@@ -25,13 +24,7 @@ export interface OpenedPostgresLog {
 
 /** Opens the log on the instance's pool `pool` with the plugin's configuration. */
 export async function openPostgresTransparencyLog(pool: pg.Pool, ctx: PluginContext): Promise<OpenedPostgresLog> {
-  const config = ctx.readConfig(LogConfigSchema);
-  const key = loadLogKey({
-    keyFile: config.RMOS_LOG_KEY_FILE,
-    dataDir: ctx.config.dataDir,
-    origin: config.RMOS_LOG_ORIGIN ?? DEFAULT_ORIGIN,
-    originExplicit: config.RMOS_LOG_ORIGIN !== undefined,
-  });
+  const { config, key } = logSetupOf(ctx);
   const store = new PostgresLogStore(pool);
   const signer = new PostgresCheckpointSigner(store, key.signer, {
     intervalMs: config.RMOS_LOG_CHECKPOINT_INTERVAL_MS,
