@@ -238,7 +238,8 @@ async function generateRuns(ownerUrl: string, rows: number): Promise<number> {
     const spanUs = BigInt(YEAR_END_MS - YEAR_START_MS) * 1000n;
     const startUs = BigInt(YEAR_START_MS) * 1000n;
     const n = BigInt(rows);
-    // Row i (0 ≤ i < rows) is at startUs + i·spanUs/rows; month m holds the i with lo ≤ i < hi.
+    // Row i (0 ≤ i < rows) is at startUs + ⌊i·spanUs/rows⌋ (numeric: i·spanUs overflows bigint
+    // from about 300 000 rows); month m holds the i with lo ≤ i < hi.
     const firstRowAt = (us: bigint) => ((us - startUs) * n + spanUs - 1n) / spanUs;
     for (let m = 0; m < 12; m++) {
       const monthStart = BigInt(Date.UTC(2025, m, 1)) * 1000n;
@@ -251,7 +252,7 @@ async function generateRuns(ownerUrl: string, rows: number): Promise<number> {
       ]);
       await client.query(
         `WITH g AS (
-           SELECT i, $1::bigint + (i * $2::bigint / $3::bigint) AS us,
+           SELECT i, $1::bigint + floor(i::numeric * $2::numeric / $3::numeric)::bigint AS us,
                   'run_' || upper(substr(md5(i::text), 1, 26)) AS run_id
              FROM generate_series($4::bigint, $5::bigint) AS i
          ), a AS (
