@@ -19,47 +19,25 @@ import { sessionEventLeaf } from "../../contracts/record_leaves.js";
 import {
   type AppendEventResult,
   type NewSession,
-  SESSION_EVENTS,
-  SESSION_STATES,
   SessionAlreadyExistsError,
-  type SessionEventName,
   type SessionEventRecord,
   type SessionListQuery,
   type SessionPage,
-  type SessionState,
   type SessionStore,
   type SessionTransition,
   type WorkflowSession,
 } from "../../contracts/ports/session_store.js";
+import {
+  EVENT_COLUMNS,
+  type EventRow,
+  NOBODY,
+  SESSION_COLUMNS,
+  type SessionRow,
+  eventOf,
+  sessionOf,
+} from "./session_rows.js";
 import { isStorableKey } from "../../kernel/plugin_api/storage.js";
 
-interface SessionRow {
-  session_id: string;
-  workflow: string;
-  state: string;
-  context_json: string;
-  version: string | number;
-  created_at_utc: string;
-  updated_at_utc: string;
-  created_by: string;
-}
-
-interface EventRow {
-  seq: string | number;
-  event: string;
-  from_state: string;
-  to_state: string;
-  run_id: string | null;
-  note: string | null;
-  at_utc: string;
-  version: string | number;
-  created_by: string;
-}
-
-const SESSION_COLUMNS =
-  "session_id, workflow, state, context_json, version, created_at_utc, updated_at_utc, created_by";
-const EVENT_COLUMNS = "seq, event, from_state, to_state, run_id, note, at_utc, version, created_by";
-const NOBODY = "anonymous";
 const UNIQUE_VIOLATION = "23505";
 
 const ADVANCE = `WITH moved AS (
@@ -76,49 +54,6 @@ const ADVANCE = `WITH moved AS (
   ON CONFLICT (session_id, run_id) DO NOTHING
 )
 SELECT ${SESSION_COLUMNS} FROM moved`;
-
-function asState(value: string, where: string): SessionState {
-  if (!(SESSION_STATES as readonly string[]).includes(value)) {
-    throw new Error(`workflow session store: unknown state "${value}" in ${where}`);
-  }
-  return value as SessionState;
-}
-
-function asEvent(value: string, where: string): SessionEventName {
-  if (!(SESSION_EVENTS as readonly string[]).includes(value)) {
-    throw new Error(`workflow session store: unknown event "${value}" in ${where}`);
-  }
-  return value as SessionEventName;
-}
-
-function toEvent(row: EventRow, sessionId: string): SessionEventRecord {
-  const where = `event ${row.seq} of ${sessionId}`;
-  return {
-    seq: Number(row.seq),
-    event: asEvent(row.event, where),
-    from_state: asState(row.from_state, where),
-    to_state: asState(row.to_state, where),
-    ...(row.run_id !== null ? { run_id: row.run_id } : {}),
-    ...(row.note !== null ? { note: row.note } : {}),
-    at: row.at_utc,
-    version: Number(row.version),
-    created_by: row.created_by,
-  };
-}
-
-function toSession(row: SessionRow, runIds: string[]): WorkflowSession {
-  return {
-    session_id: row.session_id,
-    workflow: row.workflow,
-    state: asState(row.state, `session ${row.session_id}`),
-    context: JSON.parse(row.context_json) as Record<string, unknown>,
-    run_ids: runIds,
-    version: Number(row.version),
-    created_at_utc: row.created_at_utc,
-    updated_at_utc: row.updated_at_utc,
-    created_by: row.created_by,
-  };
-}
 
 /** Runs `fn` in one transaction on one connection (a connection whose ROLLBACK failed is destroyed). */
 async function inTransaction<T>(pool: pg.Pool, begin: string, fn: (client: pg.PoolClient) => Promise<T>): Promise<T> {
@@ -170,7 +105,7 @@ export class PostgresSessionStore implements SessionStore {
     );
     const row = rows[0];
     if (!row) return undefined;
-    return toSession(row, (await this.#runIds(client, [sessionId])).get(sessionId) ?? []);
+    return sessionOf(row, (await this.#runIds(client, [sessionId])).get(sessionId) ?? []);
   }
 
   async create(session: NewSession): Promise<WorkflowSession> {
@@ -237,7 +172,7 @@ export class PostgresSessionStore implements SessionStore {
         client,
         page.map((r) => r.session_id),
       );
-      const items = page.map((row) => toSession(row, links.get(row.session_id) ?? []));
+      const items = page.map((row) => sessionOf(row, links.get(row.session_id) ?? []));
       const last = items.at(-1);
       return { items, next: rows.length > query.limit && last ? last.session_id : null };
     });
@@ -267,7 +202,7 @@ export class PostgresSessionStore implements SessionStore {
         `SELECT ${EVENT_COLUMNS} FROM workflow_session_events WHERE session_id = $1 AND seq = $2`,
         [sessionId, expectedVersion],
       );
-      const event = toEvent(events[0] as EventRow, sessionId);
+      const event = eventOf(events[0] as EventRow, sessionId);
       await this.#log?.appendWithClient(client, [sessionEventLeaf(sessionId, event)]);
       return { session, event };
     });
@@ -291,7 +226,7 @@ export class PostgresSessionStore implements SessionStore {
         `SELECT ${EVENT_COLUMNS} FROM workflow_session_events WHERE session_id = $1 ORDER BY seq`,
         [sessionId],
       );
-      return rows.map((row) => toEvent(row, sessionId));
+      return rows.map((row) => eventOf(row, sessionId));
     });
   }
 }

@@ -16,77 +16,23 @@ import { sessionEventLeaf } from "../../contracts/record_leaves.js";
 import {
   type AppendEventResult,
   type NewSession,
-  SESSION_EVENTS,
-  SESSION_STATES,
   SessionAlreadyExistsError,
-  type SessionEventName,
   type SessionEventRecord,
   type SessionListQuery,
   type SessionPage,
-  type SessionState,
   type SessionStore,
   type SessionTransition,
   type WorkflowSession,
 } from "../../contracts/ports/session_store.js";
-
-interface SessionRow {
-  session_id: string;
-  workflow: string;
-  state: string;
-  context_json: string;
-  version: number;
-  created_at_utc: string;
-  updated_at_utc: string;
-  created_by: string;
-}
-
-interface EventRow {
-  seq: number;
-  event: string;
-  from_state: string;
-  to_state: string;
-  run_id: string | null;
-  note: string | null;
-  at_utc: string;
-  version: number;
-  created_by: string;
-}
-
-const EVENT_COLUMNS = "seq, event, from_state, to_state, run_id, note, at_utc, version, created_by";
-const SESSION_COLUMNS =
-  "session_id, workflow, state, context_json, version, created_at_utc, updated_at_utc, created_by";
-
-/** Who wrote a row when the caller named nobody (as before authentication existed). */
-const NOBODY = "anonymous";
-
-function asState(value: string, where: string): SessionState {
-  if (!(SESSION_STATES as readonly string[]).includes(value)) {
-    throw new Error(`workflow session store: unknown state "${value}" in ${where}`);
-  }
-  return value as SessionState;
-}
-
-function asEvent(value: string, where: string): SessionEventName {
-  if (!(SESSION_EVENTS as readonly string[]).includes(value)) {
-    throw new Error(`workflow session store: unknown event "${value}" in ${where}`);
-  }
-  return value as SessionEventName;
-}
-
-function toEvent(row: EventRow, sessionId: string): SessionEventRecord {
-  const where = `event ${row.seq} of ${sessionId}`;
-  return {
-    seq: row.seq,
-    event: asEvent(row.event, where),
-    from_state: asState(row.from_state, where),
-    to_state: asState(row.to_state, where),
-    ...(row.run_id !== null ? { run_id: row.run_id } : {}),
-    ...(row.note !== null ? { note: row.note } : {}),
-    at: row.at_utc,
-    version: row.version,
-    created_by: row.created_by,
-  };
-}
+import {
+  EVENT_COLUMNS,
+  type EventRow,
+  NOBODY,
+  SESSION_COLUMNS,
+  type SessionRow,
+  eventOf,
+  sessionOf,
+} from "./session_rows.js";
 
 export class SqliteSessionStore implements SessionStore {
   readonly #db: BetterSqlite3.Database;
@@ -170,30 +116,20 @@ export class SqliteSessionStore implements SessionStore {
       if (t.run_id !== undefined) {
         this.#insertLink.run(sessionId, t.run_id, this.#nextLinkSeq.get(sessionId), t.at);
       }
-      const event = toEvent(this.#eventAt.get(sessionId, expectedVersion) as EventRow, sessionId);
+      const event = eventOf(this.#eventAt.get(sessionId, expectedVersion) as EventRow, sessionId);
       this.#log?.appendInTransaction([sessionEventLeaf(sessionId, event)]);
       return { session: this.#read(sessionId) as WorkflowSession, event };
     });
     this.#appendTx = (sessionId, expectedVersion, t) => append.immediate(sessionId, expectedVersion, t);
   }
 
-  #toSession(row: SessionRow): WorkflowSession {
-    return {
-      session_id: row.session_id,
-      workflow: row.workflow,
-      state: asState(row.state, `session ${row.session_id}`),
-      context: JSON.parse(row.context_json) as Record<string, unknown>,
-      run_ids: this.#runsOf.all(row.session_id) as string[],
-      version: row.version,
-      created_at_utc: row.created_at_utc,
-      updated_at_utc: row.updated_at_utc,
-      created_by: row.created_by,
-    };
+  #sessionOf(row: SessionRow): WorkflowSession {
+    return sessionOf(row, this.#runsOf.all(row.session_id) as string[]);
   }
 
   #read(sessionId: string): WorkflowSession | undefined {
     const row = this.#byId.get(sessionId) as SessionRow | undefined;
-    return row ? this.#toSession(row) : undefined;
+    return row ? this.#sessionOf(row) : undefined;
   }
 
   async create(session: NewSession): Promise<WorkflowSession> {
@@ -237,7 +173,7 @@ export class SqliteSessionStore implements SessionStore {
     const { rows, more } = this.#db.transaction(() => {
       const found = statement.all(...params, query.limit + 1) as SessionRow[];
       return {
-        rows: found.slice(0, query.limit).map((row) => this.#toSession(row)),
+        rows: found.slice(0, query.limit).map((row) => this.#sessionOf(row)),
         more: found.length > query.limit,
       };
     })();
@@ -265,7 +201,7 @@ export class SqliteSessionStore implements SessionStore {
   async events(sessionId: string): Promise<SessionEventRecord[] | undefined> {
     return this.#db.transaction(() => {
       if (!this.#byId.get(sessionId)) return undefined;
-      return (this.#eventsOf.all(sessionId) as EventRow[]).map((row) => toEvent(row, sessionId));
+      return (this.#eventsOf.all(sessionId) as EventRow[]).map((row) => eventOf(row, sessionId));
     })();
   }
 }
