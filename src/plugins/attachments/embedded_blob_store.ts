@@ -14,6 +14,7 @@
  * store computed, and every name from outside is checked against the SHA-256 pattern
  * before it becomes a path.
  */
+import { confirmContent } from "./confirm_content.js";
 import { createHash } from "node:crypto";
 import { statSync } from "node:fs";
 import type { FileHandle } from "node:fs/promises";
@@ -158,16 +159,7 @@ export class EmbeddedBlobStore implements BlobStore {
     expected: string,
     options: BlobPutOptions,
   ): Promise<{ info: BlobInfo; created: boolean }> {
-    const hash = createHash("sha256");
-    let size = 0;
-    for await (const chunk of body) {
-      size += chunk.byteLength;
-      if (size > options.maxBytes) throw new BlobTooLargeError(options.maxBytes);
-      hash.update(chunk);
-    }
-    const sha256 = hash.digest("hex");
-    if (sha256 !== expected) throw new BlobDigestMismatchError(expected, sha256);
-    return { info: { sha256, size_bytes: size }, created: false };
+    return { info: await confirmContent(body, expected, options.maxBytes), created: false };
   }
 
   async stat(sha256: string): Promise<BlobInfo | undefined> {

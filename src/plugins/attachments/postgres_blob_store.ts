@@ -13,6 +13,7 @@
  * already stored is only hashed, not written again. Reads (`read`, and `copyTo` into an
  * HTTP response with backpressure) fetch the chunks that cover the range one at a time.
  */
+import { confirmContent } from "./confirm_content.js";
 import { createHash, randomUUID } from "node:crypto";
 import { Readable, type Writable } from "node:stream";
 import type pg from "pg";
@@ -164,18 +165,10 @@ export class PostgresBlobStore implements BlobStore {
     expected: string,
     storedSize: number,
   ): Promise<{ info: BlobInfo; created: boolean }> {
-    const hash = createHash("sha256");
-    let size = 0;
-    for await (const part of body) {
-      size += part.length;
-      if (size > options.maxBytes) throw new BlobTooLargeError(options.maxBytes);
-      hash.update(part);
-    }
-    const actual = hash.digest("hex");
-    if (actual !== expected) throw new BlobDigestMismatchError(expected, actual);
-    if (size !== storedSize)
-      throw new Error(`blob ${expected} is recorded with ${storedSize} bytes, its content has ${size}`);
-    return { info: { sha256: expected, size_bytes: size }, created: false };
+    const info = await confirmContent(body, expected, options.maxBytes);
+    if (info.size_bytes !== storedSize)
+      throw new Error(`blob ${expected} is recorded with ${storedSize} bytes, its content has ${info.size_bytes}`);
+    return { info, created: false };
   }
 
   async stat(sha256: string): Promise<BlobInfo | undefined> {
