@@ -13,6 +13,7 @@ import type { DatabaseKind } from "../../contracts/ports/database.js";
 export { GroupCommit } from "../db/group_commit.js";
 export { AsyncGroupCommit, type ItemOutcome } from "../db/async_group_commit.js";
 export { inClientTransaction } from "../db/postgres/client_transaction.js";
+export { keysetRows } from "../db/postgres/keyset_rows.js";
 export { postgresPoolOf } from "../db/postgres/database.js";
 export { isStorableKey } from "../db/postgres/text_keys.js";
 export { sqliteConnectionOf } from "../db/sqlite.js";

@@ -26,7 +26,7 @@ import {
 import type { TransparencyLog } from "../../contracts/ports/transparency_log.js";
 import { recordLeaf } from "../../contracts/record_leaves.js";
 import type { LogLeaf } from "../../contracts/tlog/leaf.js";
-import { inClientTransaction, isStorableKey } from "../../kernel/plugin_api/storage.js";
+import { inClientTransaction, isStorableKey, keysetRows } from "../../kernel/plugin_api/storage.js";
 import { ReviewEventSchema, StoredAssetSchema } from "./schemas.js";
 import { parseStoredAsset } from "./stored_asset.js";
 
@@ -147,17 +147,7 @@ export class PostgresAdvisoryStore implements AdvisoryStore {
 
   /** Every stored asset id in id order, read in batches of 1000 (keyset pagination). */
   async *scan(): AsyncIterable<string> {
-    let after = "";
-    for (;;) {
-      const { rows } = await this.#pool.query<{ asset_id: string }>(
-        "SELECT asset_id FROM advisory_assets WHERE asset_id > $1 ORDER BY asset_id LIMIT 1000",
-        [after],
-      );
-      for (const row of rows) yield row.asset_id;
-      const last = rows[rows.length - 1];
-      if (!last || rows.length < 1000) return;
-      after = last.asset_id;
-    }
+    for await (const row of this.#rowsOf<{ asset_id: string }>("advisory_assets", "asset_id")) yield row.asset_id;
   }
 
   /** Every stored asset and review event, hashed from the bytes stored now, for `rmos verify`'s log reconciliation. */
@@ -166,18 +156,26 @@ export class PostgresAdvisoryStore implements AdvisoryStore {
       ["advisory_assets", "advisory_asset"],
       ["advisory_review_events", "advisory_review"],
     ] as const) {
-      let after = "";
-      for (;;) {
-        const { rows } = await this.#pool.query<{ asset_id: string; record: Buffer }>(
-          `SELECT asset_id, record FROM ${table} WHERE asset_id > $1 ORDER BY asset_id LIMIT 1000`,
-          [after],
-        );
-        for (const row of rows) yield { type, id: row.asset_id, sha256: sha256Hex(row.record) };
-        const last = rows[rows.length - 1];
-        if (!last || rows.length < 1000) break;
-        after = last.asset_id;
+      for await (const row of this.#rowsOf<{ asset_id: string; record: Buffer }>(table, "asset_id, record")) {
+        yield { type, id: row.asset_id, sha256: sha256Hex(row.record) };
       }
     }
+  }
+
+  /** `columns` of every row of `table` (keyed by asset_id), by asset id, 1000 per round trip. */
+  #rowsOf<Row extends { asset_id: string }>(table: string, columns: string): AsyncGenerator<Row> {
+    return keysetRows(
+      "",
+      1000,
+      async (after) =>
+        (
+          await this.#pool.query<Row>(
+            `SELECT ${columns} FROM ${table} WHERE asset_id > $1 ORDER BY asset_id LIMIT 1000`,
+            [after],
+          )
+        ).rows,
+      (row) => row.asset_id,
+    );
   }
 
   /** Nothing to release: the pool belongs to the caller. */

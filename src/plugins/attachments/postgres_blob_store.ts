@@ -13,6 +13,7 @@
  * already stored is only hashed, not written again. Reads (`read`, and `copyTo` into an
  * HTTP response with backpressure) fetch the chunks that cover the range one at a time.
  */
+import { keysetRows } from "../../kernel/plugin_api/storage.js";
 import { confirmContent } from "./confirm_content.js";
 import { createHash, randomUUID } from "node:crypto";
 import { Readable, type Writable } from "node:stream";
@@ -273,17 +274,19 @@ export class PostgresBlobStore implements BlobStore {
   }
 
   async *scan(): AsyncGenerator<string> {
-    let after = "";
-    for (;;) {
-      const { rows } = await this.#pool.query<{ sha256: string }>(
-        "SELECT sha256 FROM attachments_blobs WHERE sha256 > $1 ORDER BY sha256 LIMIT $2",
-        [after, this.#scanBatch],
-      );
-      for (const row of rows) yield row.sha256;
-      const last = rows.at(-1);
-      if (!last || rows.length < this.#scanBatch) return;
-      after = last.sha256;
-    }
+    const rows = keysetRows(
+      "",
+      this.#scanBatch,
+      async (after) =>
+        (
+          await this.#pool.query<{ sha256: string }>(
+            "SELECT sha256 FROM attachments_blobs WHERE sha256 > $1 ORDER BY sha256 LIMIT $2",
+            [after, this.#scanBatch],
+          )
+        ).rows,
+      (row) => row.sha256,
+    );
+    for await (const row of rows) yield row.sha256;
   }
 
   /** Nothing to release: the pool belongs to the caller. */

@@ -44,6 +44,7 @@ import {
   type ItemOutcome,
   inClientTransaction,
   isStorableKey,
+  keysetRows,
 } from "../../kernel/plugin_api/storage.js";
 import { parseStored } from "./embedded_store.js";
 import { StoredRunCache, storedRunOf } from "./stored_run_cache.js";
@@ -330,33 +331,35 @@ export class PostgresRunStore implements RunStore {
 
   /** Every artifact row (the authoritative bytes), by run id, in pages. */
   async *scan(): AsyncGenerator<ScannedRun> {
-    let after = "";
-    for (;;) {
-      const { rows } = await this.#pool.query<{ run_id: string; partition: string }>(
-        "SELECT run_id, tableoid::regclass::text AS partition FROM runs_artifacts WHERE run_id > $1 ORDER BY run_id LIMIT $2",
-        [after, this.#scanBatch],
-      );
-      for (const row of rows) {
-        const location = `${row.partition}/${row.run_id}`;
-        yield {
-          run_id: row.run_id,
-          location,
-          read: async () => {
-            const found = await this.#pool.query<{ sha256: string | null; bytes: Buffer }>(
-              `SELECT i.sha256, a.bytes FROM runs_artifacts a LEFT JOIN runs_index i ON i.run_id = a.run_id
-                WHERE a.run_id = $1 AND a.tableoid = $2::regclass`,
-              [row.run_id, row.partition],
-            );
-            const hit = found.rows[0];
-            if (!hit) throw new CorruptArtifactError(row.run_id, location, "its row is gone");
-            if (hit.sha256 === null) throw new CorruptArtifactError(row.run_id, location, "it has no index row");
-            return this.#checked(row.run_id, row.partition, hit.bytes, hit.sha256);
-          },
-        };
-      }
-      const last = rows.at(-1);
-      if (!last || rows.length < this.#scanBatch) return;
-      after = last.run_id;
+    const rows = keysetRows(
+      "",
+      this.#scanBatch,
+      async (after) =>
+        (
+          await this.#pool.query<{ run_id: string; partition: string }>(
+            "SELECT run_id, tableoid::regclass::text AS partition FROM runs_artifacts WHERE run_id > $1 ORDER BY run_id LIMIT $2",
+            [after, this.#scanBatch],
+          )
+        ).rows,
+      (row) => row.run_id,
+    );
+    for await (const row of rows) {
+      const location = `${row.partition}/${row.run_id}`;
+      yield {
+        run_id: row.run_id,
+        location,
+        read: async () => {
+          const found = await this.#pool.query<{ sha256: string | null; bytes: Buffer }>(
+            `SELECT i.sha256, a.bytes FROM runs_artifacts a LEFT JOIN runs_index i ON i.run_id = a.run_id
+              WHERE a.run_id = $1 AND a.tableoid = $2::regclass`,
+            [row.run_id, row.partition],
+          );
+          const hit = found.rows[0];
+          if (!hit) throw new CorruptArtifactError(row.run_id, location, "its row is gone");
+          if (hit.sha256 === null) throw new CorruptArtifactError(row.run_id, location, "it has no index row");
+          return this.#checked(row.run_id, row.partition, hit.bytes, hit.sha256);
+        },
+      };
     }
   }
 
@@ -396,18 +399,25 @@ export class PostgresRunStore implements RunStore {
   }
 
   /** Every sidecar's run and name, in batches of 1000 (keyset pagination). */
-  async *scanSidecars(): AsyncGenerator<{ run_id: string; name: string }> {
-    let after = { run_id: "", name: "" };
-    for (;;) {
-      const { rows } = await this.#pool.query<{ run_id: string; name: string }>(
-        "SELECT run_id, name FROM runs_sidecars WHERE (run_id, name) > ($1, $2) ORDER BY run_id, name LIMIT 1000",
-        [after.run_id, after.name],
-      );
-      yield* rows;
-      const last = rows[rows.length - 1];
-      if (!last || rows.length < 1000) return;
-      after = last;
-    }
+  scanSidecars(): AsyncGenerator<{ run_id: string; name: string }> {
+    return this.#sidecarRows<{ run_id: string; name: string }>("run_id, name", "");
+  }
+
+  /** Rows of `runs_sidecars` whose name starts with `prefix`, by (run_id, name), 1000 per round trip. */
+  #sidecarRows<Row extends { run_id: string; name: string }>(columns: string, prefix: string): AsyncGenerator<Row> {
+    return keysetRows(
+      { run_id: "", name: "" },
+      1000,
+      async (after) =>
+        (
+          await this.#pool.query<Row>(
+            `SELECT ${columns} FROM runs_sidecars
+              WHERE (run_id, name) > ($1, $2) AND starts_with(name, $3) ORDER BY run_id, name LIMIT 1000`,
+            [after.run_id, after.name, prefix],
+          )
+        ).rows,
+      (row) => ({ run_id: row.run_id, name: row.name }),
+    );
   }
 
   /** The cache of stored runs' bytes (for its metrics). */
@@ -420,34 +430,29 @@ export class PostgresRunStore implements RunStore {
    * index's recorded hash), for `rmos verify`'s reconciliation with the log.
    */
   async *logDigests(): AsyncGenerator<RecordDigest> {
-    let after = "";
-    for (;;) {
-      const { rows } = await this.#pool.query<{ run_id: string; bytes: Buffer }>(
-        "SELECT run_id, bytes FROM runs_artifacts WHERE run_id > $1 ORDER BY run_id LIMIT $2",
-        [after, this.#scanBatch],
-      );
-      for (const row of rows) yield { type: "run", id: row.run_id, sha256: sha256Hex(row.bytes) };
-      const last = rows.at(-1);
-      if (!last || rows.length < this.#scanBatch) break;
-      after = last.run_id;
-    }
-    let at = { run_id: "", name: "" };
-    for (;;) {
-      const { rows } = await this.#pool.query<{ run_id: string; name: string; bytes: Buffer }>(
-        `SELECT run_id, name, bytes FROM runs_sidecars
-          WHERE (run_id, name) > ($1, $2) AND starts_with(name, $3) ORDER BY run_id, name LIMIT $4`,
-        [at.run_id, at.name, ADVISORY_LINK_PREFIX, this.#scanBatch],
-      );
-      for (const row of rows) {
-        yield {
-          type: "advisory_link",
-          id: advisoryLinkLeafId(row.run_id, row.name.slice(ADVISORY_LINK_PREFIX.length)),
-          sha256: sha256Hex(row.bytes),
-        };
-      }
-      const last = rows.at(-1);
-      if (!last || rows.length < this.#scanBatch) return;
-      at = last;
+    const runs = keysetRows(
+      "",
+      this.#scanBatch,
+      async (after) =>
+        (
+          await this.#pool.query<{ run_id: string; bytes: Buffer }>(
+            "SELECT run_id, bytes FROM runs_artifacts WHERE run_id > $1 ORDER BY run_id LIMIT $2",
+            [after, this.#scanBatch],
+          )
+        ).rows,
+      (row) => row.run_id,
+    );
+    for await (const row of runs) yield { type: "run", id: row.run_id, sha256: sha256Hex(row.bytes) };
+    const links = this.#sidecarRows<{ run_id: string; name: string; bytes: Buffer }>(
+      "run_id, name, bytes",
+      ADVISORY_LINK_PREFIX,
+    );
+    for await (const row of links) {
+      yield {
+        type: "advisory_link",
+        id: advisoryLinkLeafId(row.run_id, row.name.slice(ADVISORY_LINK_PREFIX.length)),
+        sha256: sha256Hex(row.bytes),
+      };
     }
   }
 

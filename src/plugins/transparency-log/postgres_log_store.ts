@@ -23,7 +23,7 @@ import { HASH_SIZE, leafHash } from "../../contracts/tlog/hashing.js";
 import { type LogLeaf, leafText } from "../../contracts/tlog/leaf.js";
 import { TILE_HEIGHT, TILE_WIDTH } from "../../contracts/tlog/tile_path.js";
 import { type NodeId, type NodeSource, nodesOfRange, rangeHash } from "../../contracts/tlog/tree_hash.js";
-import { inClientTransaction } from "../../kernel/plugin_api/storage.js";
+import { inClientTransaction, keysetRows } from "../../kernel/plugin_api/storage.js";
 import type { StoredCheckpointRow, StoredLeafRow, StoredTileRow } from "./log_audit.js";
 import { buildInnerNodes, hashUp, INNER_NODES, innerOffset } from "./tile_nodes.js";
 
@@ -381,19 +381,19 @@ export class PostgresLogStore {
 
   /** Every stored tile, by level then index, read in pages (for audits). */
   async *storedTiles(): AsyncGenerator<StoredTileRow> {
-    let after: [number, number] = [-1, -1];
-    for (;;) {
-      const rows = await rowsOf<{ level: number; tile_index: string; hashes: Buffer; nodes: Buffer; root: Buffer }>(
-        this.#pool,
-        `SELECT level, tile_index, hashes, nodes, root FROM tlog_tiles
-          WHERE (level, tile_index) > ($1, $2) ORDER BY level, tile_index LIMIT $3`,
-        [after[0], after[1], TILE_PAGE],
-      );
-      for (const row of rows) yield { ...row, tile_index: Number(row.tile_index) };
-      const last = rows[rows.length - 1];
-      if (!last || rows.length < TILE_PAGE) return;
-      after = [last.level, Number(last.tile_index)];
-    }
+    const rows = keysetRows(
+      [-1, -1] as [number, number],
+      TILE_PAGE,
+      (after) =>
+        rowsOf<{ level: number; tile_index: string; hashes: Buffer; nodes: Buffer; root: Buffer }>(
+          this.#pool,
+          `SELECT level, tile_index, hashes, nodes, root FROM tlog_tiles
+            WHERE (level, tile_index) > ($1, $2) ORDER BY level, tile_index LIMIT $3`,
+          [after[0], after[1], TILE_PAGE],
+        ),
+      (row): [number, number] => [row.level, Number(row.tile_index)],
+    );
+    for await (const row of rows) yield { ...row, tile_index: Number(row.tile_index) };
   }
 
   /** Every stored checkpoint, by size (for audits). */
