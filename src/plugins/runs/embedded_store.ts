@@ -327,15 +327,17 @@ export class EmbeddedRunStore implements RunStore {
     const row = indexRowOf(artifact, location, bytes, sha256);
     // The intent: one small commit in the log's table (WAL, no fsync of its own).
     if (this.#log) await this.#log.announce([runLeafOf(row)]);
-    await this.#writing(partition, async () => {
-      if ((await this.files.writeRun(partition, artifact.run_id, bytes)) === "exists") {
-        throw new RunAlreadyExistsError(artifact.run_id);
-      }
+    // A file already there is refused before anything is written (the partition stays
+    // checkpointable); a refusal after the file was written taints it (#writing).
+    const outcome = await this.#writing(partition, async () => {
+      if ((await this.files.writeRun(partition, artifact.run_id, bytes)) === "exists") return "exists";
       if (!(await this.#indexing.submit(row))) {
         this.#logger.error({ run_id: artifact.run_id, location }, "run id already indexed in another partition");
         throw new RunAlreadyExistsError(artifact.run_id);
       }
+      return "stored";
     });
+    if (outcome === "exists") throw new RunAlreadyExistsError(artifact.run_id);
     const stored = storedRunOf(bytes, sha256);
     this.cache.set(artifact.run_id, stored);
     return stored;
