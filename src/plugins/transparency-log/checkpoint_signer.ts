@@ -9,49 +9,22 @@
 import type { SignedCheckpoint } from "../../contracts/ports/transparency_log.js";
 import type { NoteSigner } from "../../contracts/tlog/note_keys.js";
 import type { Logger } from "../../kernel/plugin_api/plugin.js";
-import { CheckpointSchedule } from "./checkpoint_schedule.js";
 import { nextCheckpoint } from "./next_checkpoint.js";
+import { InconsistentLogError, ScheduledSigner } from "./scheduled_signer.js";
 import type { SqliteLogStore } from "./sqlite_log_store.js";
 
-/** Raised when the tree no longer extends the last signed checkpoint. */
-export class InconsistentLogError extends Error {
-  override readonly name = "InconsistentLogError";
-}
+export { InconsistentLogError } from "./scheduled_signer.js";
 
-/** Records a refusal to sign: logs it once per call and answers the error to keep throwing. */
-export function refusalOf(reason: string, logger: Logger): InconsistentLogError {
-  logger.error({ reason }, "transparency log: refusing to sign a checkpoint");
-  return new InconsistentLogError(`refusing to sign: ${reason}`);
-}
-
-export class CheckpointSigner {
-  readonly #schedule: CheckpointSchedule;
-  #refusal: InconsistentLogError | undefined;
-
+export class CheckpointSigner extends ScheduledSigner {
   constructor(
     private readonly store: SqliteLogStore,
     private readonly signer: NoteSigner,
-    private readonly options: { intervalMs: number; logger: Logger },
+    options: { intervalMs: number; logger: Logger },
   ) {
-    this.#schedule = new CheckpointSchedule(options.intervalMs, () => this.#signQuietly());
+    super(options);
   }
 
-  /** Why the signer refuses to sign, if it does. */
-  get refusal(): InconsistentLogError | undefined {
-    return this.#refusal;
-  }
-
-  /** Starts the periodic check for leaves appended elsewhere. */
-  start(): void {
-    this.#schedule.start();
-  }
-
-  /** Leaves were appended: sign within the interval. */
-  appended(): void {
-    this.#schedule.appended();
-  }
-
-  #signQuietly(): void {
+  protected signDue(): void {
     try {
       this.signNow();
     } catch (error) {
@@ -62,23 +35,20 @@ export class CheckpointSigner {
 
   /** Signs a checkpoint for the current size unless the latest already covers it; answers the latest. */
   signNow(): SignedCheckpoint {
-    if (this.#refusal) throw this.#refusal;
+    this.assertWilling();
     const origin = this.signer.name;
     const last = this.store.latestCheckpoint(origin);
     // What is on disk now, not what was cached.
     const next = nextCheckpoint(this.signer, last, this.store.size(), this.store.nodes({ fresh: true }));
     if (next.kind === "covered") return next.checkpoint;
-    if (next.kind === "refuse") {
-      this.#refusal = refusalOf(next.reason, this.options.logger);
-      throw this.#refusal;
-    }
+    if (next.kind === "refuse") this.refuse(next.reason);
     this.store.saveCheckpoint(next.size, next.root, next.note, new Date().toISOString());
-    this.#schedule.signed();
+    this.signed();
     return this.store.latestCheckpoint(origin) as SignedCheckpoint;
   }
 
   /** Stops the timers. */
   close(): void {
-    this.#schedule.close();
+    this.stopTimers();
   }
 }

@@ -15,10 +15,9 @@ import type { NoteSigner } from "../../contracts/tlog/note_keys.js";
 import { type NodeSource, nodesOfRange } from "../../contracts/tlog/tree_hash.js";
 import type { Logger } from "../../kernel/plugin_api/plugin.js";
 import { inClientTransaction } from "../../kernel/plugin_api/storage.js";
-import { CheckpointSchedule } from "./checkpoint_schedule.js";
-import { InconsistentLogError, refusalOf } from "./checkpoint_signer.js";
 import { nextCheckpoint } from "./next_checkpoint.js";
 import { LOG_LOCK_NAMESPACE, type PostgresLogStore, SIGNER_LOCK } from "./postgres_log_store.js";
+import { InconsistentLogError, ScheduledSigner } from "./scheduled_signer.js";
 
 /** The nodes of a tree that did not grow: never asked for one. */
 const NO_NODES: NodeSource = {
@@ -27,38 +26,21 @@ const NO_NODES: NodeSource = {
   },
 };
 
-export class PostgresCheckpointSigner {
-  readonly #schedule: CheckpointSchedule;
-  #refusal: InconsistentLogError | undefined;
+export class PostgresCheckpointSigner extends ScheduledSigner {
   #signing: Promise<SignedCheckpoint> | undefined;
 
   constructor(
     private readonly store: PostgresLogStore,
     private readonly signer: NoteSigner,
-    private readonly options: { intervalMs: number; logger: Logger },
+    options: { intervalMs: number; logger: Logger },
   ) {
-    this.#schedule = new CheckpointSchedule(options.intervalMs, () => this.#signQuietly());
+    super(options);
   }
 
-  /** Why the signer refuses to sign, if it does. */
-  get refusal(): InconsistentLogError | undefined {
-    return this.#refusal;
-  }
-
-  /** Starts the periodic check for leaves appended by any instance. */
-  start(): void {
-    this.#schedule.start();
-  }
-
-  /** Leaves were appended here: sign within the interval. */
-  appended(): void {
-    this.#schedule.appended();
-  }
-
-  #signQuietly(): void {
-    if (this.#schedule.closed) return;
+  protected signDue(): void {
+    if (this.closed) return;
     this.signNow().catch((error: unknown) => {
-      if (!(error instanceof InconsistentLogError) && !this.#schedule.closed) {
+      if (!(error instanceof InconsistentLogError) && !this.closed) {
         this.options.logger.error({ err: error }, "signing a checkpoint failed");
       }
     });
@@ -79,7 +61,7 @@ export class PostgresCheckpointSigner {
   }
 
   async #sign(): Promise<SignedCheckpoint> {
-    if (this.#refusal) throw this.#refusal;
+    this.assertWilling();
     const origin = this.signer.name;
     const signed = await inClientTransaction(this.store.pool, async (client) => {
       await client.query("SELECT pg_advisory_xact_lock($1, $2)", [LOG_LOCK_NAMESPACE, SIGNER_LOCK]);
@@ -93,20 +75,17 @@ export class PostgresCheckpointSigner {
       const nodes = grew ? await this.store.nodesFor(ids, { fresh: true, on: client }) : NO_NODES;
       const next = nextCheckpoint(this.signer, last, size, nodes);
       if (next.kind === "covered") return { checkpoint: next.checkpoint, fresh: false };
-      if (next.kind === "refuse") {
-        this.#refusal = refusalOf(next.reason, this.options.logger);
-        throw this.#refusal;
-      }
+      if (next.kind === "refuse") this.refuse(next.reason);
       await this.store.saveCheckpoint(client, next.size, next.root, next.note, new Date().toISOString());
       return { checkpoint: (await this.store.latestCheckpoint(origin, client)) as SignedCheckpoint, fresh: true };
     });
-    if (signed.fresh) this.#schedule.signed();
+    if (signed.fresh) this.signed();
     return signed.checkpoint;
   }
 
   /** Stops the timers and waits for a signature under way. */
   async close(): Promise<void> {
-    this.#schedule.close();
+    this.stopTimers();
     await this.#signing?.catch(() => undefined);
   }
 }
