@@ -19,6 +19,7 @@ import { canonicalize } from "../../src/contracts/jcs.js";
 import { makeArtifact, makeCreateBody } from "../../src/contracts/testing/artifacts.js";
 import { type ChildServer, startChildServer } from "../../src/testing/child_server.js";
 import { type PostgresServer, startPostgresServer, withDatabase, withUser } from "../../src/testing/postgres_server.js";
+import { bareServer } from "../baselines.js";
 import { type BenchSection, fmt } from "../report.js";
 
 const MAIN = new URL("../../src/cli/main.js", import.meta.url).href;
@@ -90,30 +91,6 @@ function serveEnv(url: string, workDir: string): Record<string, string> {
     RMOS_AUTO_MIGRATE: "false",
     RMOS_DATA_DIR: path.join(workDir, "unused"),
     RMOS_RATE_LIMIT_PER_SECOND: "0",
-  };
-}
-
-/** A bare node:http server answering a fixed JSON artifact, in its own process like the service. */
-async function bareServer(): Promise<{ url: string; close: () => Promise<void> }> {
-  const payload = JSON.stringify(makeArtifact());
-  const code = `const http = require("node:http"); const body = ${JSON.stringify(payload)};
-    const s = http.createServer((q, r) => { r.writeHead(200, { "content-type": "application/json" }); r.end(body); });
-    s.listen(0, "127.0.0.1", () => console.log(JSON.stringify({ port: s.address().port })));`;
-  const child = spawn(process.execPath, ["-e", code], { stdio: ["ignore", "pipe", "inherit"] });
-  const port = await new Promise<number>((resolve) => {
-    let out = "";
-    child.stdout.on("data", (d) => {
-      out += d;
-      const m = /"port":(\d+)/.exec(out);
-      if (m) resolve(Number(m[1]));
-    });
-  });
-  return {
-    url: `http://127.0.0.1:${port}/`,
-    close: async () => {
-      child.kill("SIGTERM");
-      await new Promise((r) => child.once("exit", r));
-    },
   };
 }
 

@@ -5,15 +5,14 @@
  * or `--scale N`; the store generated once and cached, see scale_store.ts), filtered-list
  * p99, start-up time and resident memory, each against a baseline of the same run.
  */
-import { spawn } from "node:child_process";
 import fs from "node:fs";
 import path from "node:path";
 import { performance } from "node:perf_hooks";
 import autocannon from "autocannon";
-import { makeArtifact, makeCreateBody } from "../../src/contracts/testing/artifacts.js";
+import { makeCreateBody } from "../../src/contracts/testing/artifacts.js";
 import { type ChildServer, startChildServer } from "../../src/testing/child_server.js";
 import { type BenchSection, fmt } from "../report.js";
-import { rawDurableLoop } from "../baselines.js";
+import { bareServer, rawDurableLoop } from "../baselines.js";
 import { sampleRunIds, scaleStore } from "./scale_store.js";
 import { pino } from "pino";
 import type { RunListQuery } from "../../src/contracts/ports/run_store.js";
@@ -22,30 +21,6 @@ import { EmbeddedRunStore, type ReconcileReport } from "../../src/plugins/runs/e
 
 async function cannon(opts: autocannon.Options): Promise<autocannon.Result> {
   return autocannon({ ...opts, duration: opts.duration ?? 5 });
-}
-
-/** A bare node:http server answering a fixed JSON artifact, in its own process like the service. */
-async function bareServer(): Promise<{ url: string; close: () => Promise<void> }> {
-  const payload = JSON.stringify(makeArtifact());
-  const code = `const http = require("node:http"); const body = ${JSON.stringify(payload)};
-    const s = http.createServer((q, r) => { r.writeHead(200, { "content-type": "application/json" }); r.end(body); });
-    s.listen(0, "127.0.0.1", () => console.log(JSON.stringify({ port: s.address().port })));`;
-  const child = spawn(process.execPath, ["-e", code], { stdio: ["ignore", "pipe", "inherit"] });
-  const port = await new Promise<number>((resolve) => {
-    let out = "";
-    child.stdout.on("data", (d) => {
-      out += d;
-      const m = /"port":(\d+)/.exec(out);
-      if (m) resolve(Number(m[1]));
-    });
-  });
-  return {
-    url: `http://127.0.0.1:${port}/`,
-    close: async () => {
-      child.kill("SIGTERM");
-      await new Promise((r) => child.once("exit", r));
-    },
-  };
 }
 
 function percentile(sorted: number[], p: number): number {

@@ -14,7 +14,6 @@
  * store computed, and every name from outside is checked against the SHA-256 pattern
  * before it becomes a path.
  */
-import { confirmContent } from "./confirm_content.js";
 import { createHash } from "node:crypto";
 import { statSync } from "node:fs";
 import type { FileHandle } from "node:fs/promises";
@@ -41,6 +40,7 @@ import {
 } from "../../kernel/plugin_api/storage.js";
 import type { Logger } from "../../kernel/plugin_api/plugin.js";
 import { StreamingUpload } from "./streaming_upload.js";
+import { confirmContent } from "./confirm_content.js";
 
 /** Bytes gathered before one write; a body smaller than this is written in one piece. */
 export const WRITE_BATCH_BYTES = 1024 * 1024;

@@ -13,8 +13,6 @@
  * already stored is only hashed, not written again. Reads (`read`, and `copyTo` into an
  * HTTP response with backpressure) fetch the chunks that cover the range one at a time.
  */
-import { keysetRows } from "../../kernel/plugin_api/storage.js";
-import { confirmContent } from "./confirm_content.js";
 import { createHash, randomUUID } from "node:crypto";
 import { Readable, type Writable } from "node:stream";
 import type pg from "pg";
@@ -27,6 +25,8 @@ import {
   type BlobStore,
   BlobTooLargeError,
 } from "../../contracts/ports/blob_store.js";
+import { keysetRows } from "../../kernel/plugin_api/storage.js";
+import { confirmContent } from "./confirm_content.js";
 
 const SHA256_PATTERN = /^[0-9a-f]{64}$/;
 

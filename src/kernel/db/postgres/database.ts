@@ -9,12 +9,12 @@
  * that need more than the port (streams of blob chunks, multi-statement work) get the
  * pool through `postgresPoolOf`.
  */
-import { inClientTransaction } from "./client_transaction.js";
 import { randomBytes } from "node:crypto";
 import type pg from "pg";
 import type { Database, SqlExecutor, SqlValue } from "../../../contracts/ports/database.js";
 import type { Logger } from "../../logger.js";
 import { openPostgresPool } from "./pool.js";
+import { inClientTransaction } from "./client_transaction.js";
 
 /** Rewrites the port's `?` placeholders to `$n`, outside literals, quoted names and comments. */
 export function toPositional(sql: string): string {
