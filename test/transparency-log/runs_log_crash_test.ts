@@ -11,8 +11,8 @@ import fs from "node:fs";
 import path from "node:path";
 import { test } from "node:test";
 import Sqlite from "better-sqlite3";
-import { makeCreateBody } from "../../src/contracts/testing/artifacts.js";
 import { startChildServer } from "../../src/testing/child_server.js";
+import { burstCreatesThenKill9 } from "../../src/testing/create_burst.js";
 import { tempDir } from "../../src/testing/test_kernel.js";
 
 const sha256 = (bytes: Buffer) => createHash("sha256").update(bytes).digest("hex");
@@ -24,30 +24,7 @@ test("kill -9 during creates: every acknowledged run has its leaf after restart,
     const acknowledged = new Map<string, Buffer>();
     for (let round = 0; round < 2; round++) {
       const server = await startChildServer(env);
-      let stop = false;
-      const writer = async (w: number) => {
-        for (let i = 0; !stop && i < 10_000; i++) {
-          try {
-            const res = await fetch(`${server.url}/api/rmos/runs`, {
-              method: "POST",
-              headers: { "content-type": "application/json" },
-              body: JSON.stringify(makeCreateBody({ meta: { round, w, i, pad: "x".repeat(2000) } })),
-            });
-            if (res.status === 201) {
-              const bytes = Buffer.from(await res.arrayBuffer());
-              acknowledged.set(JSON.parse(bytes.toString()).run_id, bytes);
-            }
-          } catch {
-            return; // the server died under us: this request was never acknowledged
-          }
-        }
-      };
-      const writers = Array.from({ length: 8 }, (_, w) => writer(w));
-      const target = acknowledged.size + 60;
-      while (acknowledged.size < target) await new Promise((r) => setTimeout(r, 5));
-      await server.kill9();
-      stop = true;
-      await Promise.all(writers);
+      await burstCreatesThenKill9(server, acknowledged, round);
     }
 
     const server = await startChildServer(env);
