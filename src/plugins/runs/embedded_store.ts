@@ -12,7 +12,8 @@
  * without its row is appended only when its intent matches (a crash in between), and
  * a file no intent announced is indexed but left out of the log for `rmos verify`.
  * Reads go through a byte-bounded LRU cache of the bytes (stored_run_cache.ts; artifacts
- * never change, so it is never stale) and check the file's bytes against the SHA-256 recorded when it was indexed.
+ * never change, so it is never stale) and check the file's bytes against the SHA-256
+ * recorded when it was indexed (stored_run.ts).
  */
 import type BetterSqlite3 from "better-sqlite3";
 import {
@@ -39,6 +40,7 @@ import { advisoryLinkLeafId } from "../../contracts/record_leaves.js";
 import type { Logger } from "../../kernel/plugin_api/plugin.js";
 import { ArtifactFiles, type RunFile } from "./artifact_files.js";
 import { SqliteRunIndex, type IndexRow, runLeafOf } from "./sqlite_run_index.js";
+import { checkedStoredRun, parseStored } from "./stored_run.js";
 import { StoredRunCache, storedRunOf } from "./stored_run_cache.js";
 
 export interface EmbeddedRunStoreOptions {
@@ -72,29 +74,6 @@ export interface ReconcileReport {
   readonly partitions: number;
   /** Partitions compared file by file (changed since their checkpoint, new, or gone). */
   readonly partitionsScanned: number;
-}
-
-/** Parses stored bytes into an artifact, checking the governance fields. */
-export function parseStored(runId: string, location: string, bytes: Buffer): StoredArtifact {
-  let value: unknown;
-  try {
-    value = JSON.parse(bytes.toString("utf8"));
-  } catch (error) {
-    throw new CorruptArtifactError(runId, location, `not JSON (${(error as Error).message})`);
-  }
-  if (typeof value !== "object" || value === null || Array.isArray(value)) {
-    throw new CorruptArtifactError(runId, location, "not a JSON object");
-  }
-  const artifact = value as StoredArtifact;
-  if (artifact.run_id !== runId) {
-    throw new CorruptArtifactError(runId, location, `holds run_id ${String(artifact.run_id)}`);
-  }
-  try {
-    assertGovernanceFields(artifact);
-  } catch (error) {
-    throw new CorruptArtifactError(runId, location, (error as Error).message);
-  }
-  return artifact;
 }
 
 /** The index row of a stored artifact at `location` (its bytes and their SHA-256). */
@@ -364,15 +343,7 @@ export class EmbeddedRunStore implements RunStore {
         `cannot be read (${(error as NodeJS.ErrnoException).code ?? (error as Error).message})`,
       );
     }
-    const sha256 = sha256Hex(bytes);
-    if (sha256 !== expectedSha) {
-      throw new CorruptArtifactError(
-        runId,
-        location,
-        `bytes changed since written (sha256 ${sha256}, recorded ${expectedSha})`,
-      );
-    }
-    return { artifact: parseStored(runId, location, bytes), bytes, sha256 };
+    return checkedStoredRun(runId, location, bytes, expectedSha);
   }
 
   async has(runId: string): Promise<boolean> {

@@ -46,7 +46,7 @@ import {
   isStorableKey,
   keysetRows,
 } from "../../kernel/plugin_api/storage.js";
-import { parseStored } from "./embedded_store.js";
+import { checkedStoredRun } from "./stored_run.js";
 import { StoredRunCache, storedRunOf } from "./stored_run_cache.js";
 
 /** Options of {@link PostgresRunStore}. */
@@ -288,15 +288,7 @@ export class PostgresRunStore implements RunStore {
   #checked(runId: string, partition: string, bytes: Buffer | null, expectedSha: string): StoredRun {
     const location = `${partition}/${runId}`;
     if (!bytes) throw new CorruptArtifactError(runId, location, "its index row has no artifact row");
-    const sha256 = sha256Hex(bytes);
-    if (sha256 !== expectedSha) {
-      throw new CorruptArtifactError(
-        runId,
-        location,
-        `bytes changed since written (sha256 ${sha256}, recorded ${expectedSha})`,
-      );
-    }
-    return { artifact: parseStored(runId, location, bytes), bytes, sha256 };
+    return checkedStoredRun(runId, location, bytes, expectedSha);
   }
 
   async has(runId: string): Promise<boolean> {
