@@ -29,39 +29,28 @@ export interface LogStorage {
 /** The transparency log for `db`'s backend. */
 export function logStorage(db: Database, ctx: PluginContext): LogStorage {
   switch (db.kind) {
-    case "sqlite": {
-      let opened: OpenedLog | undefined;
-      const service = (): LogRoutesService => {
-        if (!opened) throw new Error("the transparency log is not open yet (the kernel has not started)");
-        return opened.service;
-      };
-      return {
-        log: builtOnFirstUse<TransparencyLog>(service),
-        service,
-        async open() {
-          opened ??= openTransparencyLog(sqliteConnectionOf(db), ctx);
-        },
-        async close() {
-          opened?.close();
-        },
-      };
-    }
-    case "postgres": {
-      let opened: OpenedPostgresLog | undefined;
-      const service = (): LogRoutesService => {
-        if (!opened) throw new Error("the transparency log is not open yet (the kernel has not started)");
-        return opened.service;
-      };
-      return {
-        log: builtOnFirstUse<TransparencyLog>(service),
-        service,
-        async open() {
-          opened ??= await openPostgresTransparencyLog(postgresPoolOf(db), ctx);
-        },
-        async close() {
-          await opened?.close();
-        },
-      };
-    }
+    case "sqlite":
+      return openedAtStart(async () => openTransparencyLog(sqliteConnectionOf(db), ctx));
+    case "postgres":
+      return openedAtStart(() => openPostgresTransparencyLog(postgresPoolOf(db), ctx));
   }
+}
+
+/** A log opened by `openLog` at start (once), whose handle and service refuse to answer before. */
+function openedAtStart(openLog: () => Promise<OpenedLog | OpenedPostgresLog>): LogStorage {
+  let opened: OpenedLog | OpenedPostgresLog | undefined;
+  const service = (): LogRoutesService => {
+    if (!opened) throw new Error("the transparency log is not open yet (the kernel has not started)");
+    return opened.service;
+  };
+  return {
+    log: builtOnFirstUse<TransparencyLog>(service),
+    service,
+    async open() {
+      opened ??= await openLog();
+    },
+    async close() {
+      await opened?.close();
+    },
+  };
 }
