@@ -9,10 +9,10 @@
  * read the body yet, the body is read from `incoming` in flowing mode — refused with the
  * same 413 problem the moment it passes the limit (at once when Content-Length says so,
  * without reading), and then left for the lingering close as before — and its parse is
- * what `c.req.json()` answers (the request's body cache): decoded as UTF-8 the way
- * `Response.json()` decodes (a BOM dropped, bad sequences replaced), a SyntaxError
- * when it is not JSON, exactly as the validators and the shape limit expect. Any other
- * request (another media type, which the route's media-type gate refuses with 415
+ * what `c.req.json()` answers (the request's body cache holds its text): decoded as
+ * UTF-8 the way `Response.json()` decodes (a BOM dropped, bad sequences replaced), a
+ * SyntaxError when it is not JSON, exactly as the validators and the shape limit
+ * expect. Any other request (another media type, which the route's media-type gate refuses with 415
  * without reading; a body read already; `app.request`) goes through `bodyLimit`.
  */
 import type { IncomingMessage } from "node:http";
@@ -89,9 +89,11 @@ export function jsonBodyLimit(maxBytes: number, tooLarge: () => never, fallback:
     }
     const body = await readBody(incoming, maxBytes);
     if (body === "too-large") tooLarge();
-    const parsed = (async () => JSON.parse(utf8.decode(body)))();
-    parsed.catch(() => {}); // read by the validator (a SyntaxError answers 400); unread after a 415
-    c.req.bodyCache.json = parsed;
+    // `c.req.json()` parses the cached *text* (Hono's body cache key for json() is
+    // "text"): caching the parse under "json" instead made every json() call
+    // stringify it again and read it back through a Web Response and its stream.
+    // (The cache holds promises at run time; its declared type says otherwise.)
+    (c.req.bodyCache as { text?: Promise<string> }).text = Promise.resolve(utf8.decode(body));
     await next();
   };
 }
