@@ -4,7 +4,8 @@
  * no partition yet (which fails its batch's transaction as a whole, so each run of that
  * batch is retried alone) — each get their own outcome: every new run stored with
  * exactly one leaf naming its bytes, one of the three same-id creates wins and the
- * others are refused as write-once, and the log holds nothing else.
+ * others are refused as write-once, and the log holds nothing else; a create of an id
+ * stored before, in a batch of new runs, is refused alone.
  */
 import assert from "node:assert/strict";
 import { test } from "node:test";
@@ -52,6 +53,27 @@ test("batched logged creates on PostgreSQL: each run its own outcome, one leaf p
       stored.map((_, i) => i),
       "leaf indexes 0..n-1 without a gap",
     );
+
+    // A batch of new runs with two ids stored before (other bytes): those two are
+    // refused inside the shared statement, the others are stored with their leaves.
+    const later = Array.from({ length: 10 }, () => makeArtifact());
+    const taken = [fresh[0], old].map((a) =>
+      makeArtifact({ runId: a?.run_id, at: Date.parse(a?.created_at_utc ?? ""), overrides: { status: "BLOCKED" } }),
+    );
+    const second = await Promise.allSettled([...later, ...taken].map((a) => runs.create(a)));
+    assert.deepEqual(
+      second.map((o) => o.status),
+      [...later.map(() => "fulfilled"), "rejected", "rejected"],
+    );
+    for (const r of second.slice(later.length)) {
+      assert.ok((r as PromiseRejectedResult).reason instanceof RunAlreadyExistsError);
+    }
+    for (const a of [fresh[0], old]) {
+      const run = await runs.get(a?.run_id ?? "", { fresh: true });
+      assert.equal(run?.artifact.status, a?.status, "the stored run is untouched");
+    }
+    for (const artifact of later) assert.ok(await log.leafOf("run", artifact.run_id), "a later run has its leaf");
+    assert.equal(await log.size(), stored.length + later.length, "no leaf for a refused create");
   } finally {
     await signer.close();
     await runs.close();

@@ -83,11 +83,21 @@ const INSERT_RUN = `WITH indexed AS (
 )
 INSERT INTO runs_artifacts (run_id, created_at, bytes) SELECT run_id, created_at, $13 FROM indexed`;
 
-/** INSERT_RUN that inserts nothing (rowCount 0) when the run id is taken, instead of failing the transaction. */
-const INSERT_RUN_IF_NEW = INSERT_RUN.replace(
-  "RETURNING run_id, created_at",
-  "ON CONFLICT (run_id) DO NOTHING RETURNING run_id, created_at",
-);
+/**
+ * The rows of many runs in one statement (one round trip instead of one per run): each
+ * column an array, a run whose id is taken inserts nothing; answers the ids inserted.
+ * Parameters: the columns of INSERT_RUN, $1–$13, each as an array.
+ */
+const INSERT_RUNS_IF_NEW = `WITH indexed AS (
+  INSERT INTO runs_index (run_id, created_us, created_at, created_at_utc, schema_version, mode, tool_id, status, risk_level, feasibility_sha256, sha256, size_bytes)
+  SELECT * FROM unnest($1::text[], $2::bigint[], $3::timestamptz[], $4::text[], $5::text[], $6::text[], $7::text[], $8::text[], $9::text[], $10::text[], $11::text[], $12::bigint[])
+  ON CONFLICT (run_id) DO NOTHING
+  RETURNING run_id, created_at
+)
+INSERT INTO runs_artifacts (run_id, created_at, bytes)
+SELECT indexed.run_id, indexed.created_at, given.bytes
+FROM indexed JOIN unnest($1::text[], $13::bytea[]) AS given (run_id, bytes) ON given.run_id = indexed.run_id
+RETURNING run_id`;
 
 /** A logged create waiting for its batch. */
 interface PendingInsert {
@@ -186,9 +196,9 @@ export class PostgresRunStore implements RunStore {
   }
 
   /**
-   * With the log on, concurrent creates share one transaction: each run's rows (a run
-   * whose id is taken inserts nothing and is refused alone), then every new run's leaf,
-   * one commit. The log's sequencer lock is held from the append to the commit, so one
+   * With the log on, concurrent creates share one transaction: every run's rows in one
+   * statement (a run whose id is taken inserts nothing and is refused alone), then every
+   * new run's leaf, one commit. The log's sequencer lock is held from the append to the commit, so one
    * transaction per run would serialise every create behind a WAL flush; a batch pays
    * that once. When the batch's transaction fails as a whole (a month without its
    * partition yet, a leaf conflict), each of its runs is retried alone, where the error
@@ -197,21 +207,23 @@ export class PostgresRunStore implements RunStore {
   async #insertBatch(items: readonly PendingInsert[]): Promise<ItemOutcome<true>[]> {
     const log = this.#log as TransparencyLog;
     try {
+      // Two creates of one id in a batch: each alone below (the statement joins by id).
+      if (new Set(items.map((item) => item.leaf.id)).size !== items.length) throw new Error("repeated run id");
       return await inClientTransaction(this.#pool, async (client) => {
-        const outcomes: ItemOutcome<true>[] = [];
-        const leaves: LogLeaf[] = [];
-        for (const item of items) {
-          const { rowCount } = await client.query(INSERT_RUN_IF_NEW, item.params);
-          if (rowCount === 1) {
-            leaves.push(item.leaf);
-            outcomes.push({ ok: true, value: true });
-          } else outcomes.push({ ok: false, error: new RunAlreadyExistsError(item.leaf.id) });
-        }
+        const columns = (items[0]?.params ?? []).map((_, column) => items.map((item) => item.params[column]));
+        const { rows } = await client.query<{ run_id: string }>(INSERT_RUNS_IF_NEW, columns);
+        const inserted = new Set(rows.map((row) => row.run_id));
+        const leaves = items.filter((item) => inserted.has(item.leaf.id)).map((item) => item.leaf);
         if (leaves.length > 0) await log.appendWithClient(client, leaves);
-        return outcomes;
+        return items.map(
+          (item): ItemOutcome<true> =>
+            inserted.has(item.leaf.id)
+              ? { ok: true, value: true }
+              : { ok: false, error: new RunAlreadyExistsError(item.leaf.id) },
+        );
       });
     } catch {
-      // The batch rolled back as a whole: nothing of it is stored. Each run alone then
+      // The batch rolled back as a whole (or was not tried): nothing of it is stored. Each run alone then
       // meets its own outcome (and its own error, which is what its caller must see).
       return Promise.all(
         items.map(async (item): Promise<ItemOutcome<true>> => {
