@@ -18,6 +18,8 @@ import { type BenchSection, fmt, renderReport } from "../report.js";
 
 const WITHOUT_LOG = "runs,attachments,advisory,diff,workflow-sessions,schema-migrations,v1-compat";
 const INTERVAL_MS = 1000;
+/** Unmeasured creates per side before the rounds. */
+const WARM_UP_SECONDS = 2;
 
 export interface LogBenchOptions {
   readonly workDir: string;
@@ -49,6 +51,38 @@ export async function createsPerSecond(url: string, seconds: number): Promise<nu
   return result["2xx"] / seconds;
 }
 
+/** Durable creates/s per round of the log-on and log-off sides. */
+export interface OnOffRates {
+  readonly on: number[];
+  readonly off: number[];
+}
+
+/**
+ * POST /runs through the log-on and the log-off server in alternating rounds (which
+ * side goes first alternates too, so neither always meets a warmer disk or a quieter
+ * moment), after an unmeasured warm-up of each (the first creates of a fresh store make
+ * its directories and grow its files). Used by both backends' on/off benchmarks.
+ */
+export async function onOffRounds(on: string, off: string, seconds: number, rounds: number): Promise<OnOffRates> {
+  await createsPerSecond(on, WARM_UP_SECONDS);
+  await createsPerSecond(off, WARM_UP_SECONDS);
+  const rates = { on: [] as number[], off: [] as number[] };
+  for (let round = 0; round < rounds; round++) {
+    const order = round % 2 === 0 ? (["on", "off"] as const) : (["off", "on"] as const);
+    for (const side of order) rates[side].push(await createsPerSecond(side === "on" ? on : off, seconds));
+  }
+  return rates;
+}
+
+/** The on/off ratio of the mean rates, and the per-round rates for the notes. */
+export function describeOnOff(rates: OnOffRates): { on: number; off: number; ratio: number; rounds: string } {
+  const mean = (xs: number[]) => xs.reduce((a, b) => a + b, 0) / xs.length;
+  const on = mean(rates.on);
+  const off = mean(rates.off);
+  const rounds = `per-round creates/s — on: ${rates.on.map((r) => fmt(r)).join(", ")}; off: ${rates.off.map((r) => fmt(r)).join(", ")}`;
+  return { on, off, ratio: on / off, rounds };
+}
+
 /** Creates `count` runs, spread over about a second, and times each from its 201 to its receipt's 200. */
 async function receiptLatencies(url: string, count: number): Promise<number[]> {
   const one = async (delayMs: number): Promise<number> => {
@@ -75,7 +109,7 @@ async function receiptLatencies(url: string, count: number): Promise<number[]> {
 
 /** Runs the benchmark; answers its section. */
 export async function runLogBench(options: LogBenchOptions): Promise<BenchSection> {
-  const rounds = options.rounds ?? 2;
+  const rounds = options.rounds ?? 4;
   const env = (name: string, extra: Record<string, string>) => {
     const dataDir = path.join(options.workDir, name);
     fs.mkdirSync(dataDir, { recursive: true });
@@ -89,24 +123,16 @@ export async function runLogBench(options: LogBenchOptions): Promise<BenchSectio
   };
   const on = await startChildServer(env("on", {}));
   const off = await startChildServer(env("off", { RMOS_PLUGINS: WITHOUT_LOG }));
-  const rates = { on: [] as number[], off: [] as number[] };
+  let rates: OnOffRates;
   let latencies: number[];
   try {
-    for (let round = 0; round < rounds; round++) {
-      // Alternate which side goes first, so that neither always meets a warmer disk.
-      const order = round % 2 === 0 ? (["on", "off"] as const) : (["off", "on"] as const);
-      for (const side of order)
-        rates[side].push(await createsPerSecond((side === "on" ? on : off).url, options.seconds));
-    }
+    rates = await onOffRounds(on.url, off.url, options.seconds, rounds);
     latencies = (await receiptLatencies(on.url, options.receipts ?? 50)).sort((a, b) => a - b);
   } finally {
     await on.stop();
     await off.stop();
   }
-  const mean = (xs: number[]) => xs.reduce((a, b) => a + b, 0) / xs.length;
-  const onRate = mean(rates.on);
-  const offRate = mean(rates.off);
-  const ratio = onRate / offRate;
+  const { on: onRate, off: offRate, ratio, rounds: perRound } = describeOnOff(rates);
   const p50 = quantile(latencies, 0.5);
   const p99 = quantile(latencies, 0.99);
   return {
@@ -130,8 +156,8 @@ export async function runLogBench(options: LogBenchOptions): Promise<BenchSectio
       },
     ],
     notes: [
-      `${rounds} alternating round(s) of ${options.seconds} s per side, 16 connections, each side a real \`rmos serve\` on its own data directory; per-round creates/s — on: ${rates.on.map((r) => fmt(r)).join(", ")}; off: ${rates.off.map((r) => fmt(r)).join(", ")}.`,
-      "With the log on, each create also commits an intent (one small SQLite transaction) before its file and appends its leaf in its index row's transaction (so the 201 implies the leaf is durable).",
+      `${rounds} alternating round(s) of ${options.seconds} s per side after a ${WARM_UP_SECONDS} s warm-up of each, 16 connections, each side a real \`rmos serve\` on its own data directory; ${perRound}.`,
+      "With the log on, each create also commits an intent before its file (the intents of one event-loop turn share a SQLite transaction) and appends its leaf in its index row's transaction (so the 201 implies the leaf is durable).",
       `Receipts: runs created over about one second, each polled every 5 ms from its 201 until GET /runs/{id}/receipt answers 200 (the signer signs within RMOS_LOG_CHECKPOINT_INTERVAL_MS = ${INTERVAL_MS}).`,
     ],
   };

