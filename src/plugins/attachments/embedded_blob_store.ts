@@ -96,33 +96,38 @@ export class EmbeddedBlobStore implements BlobStore {
       return this.#confirmExisting(body, expected, options);
     }
     await ensureDirDurable(this.root);
-    const hash = createHash("sha256");
     let size = 0;
-    let batch: Uint8Array[] = [];
+    // The first bytes, until they make a full batch: a smaller body is hashed and written in one piece below.
+    const batch: Uint8Array[] = [];
     let batchBytes = 0;
-    // Opened at the first full batch: a body smaller than one batch is written in one piece below.
+    // Opened at the first full batch, which it is given; every later chunk goes straight to it.
     let upload: StreamingUpload | undefined;
+    let sha256: string;
     try {
       for await (const chunk of body) {
         size += chunk.byteLength;
         if (size > options.maxBytes) throw new BlobTooLargeError(options.maxBytes);
-        hash.update(chunk);
+        if (upload) {
+          await upload.write(chunk);
+          continue;
+        }
         batch.push(chunk);
         batchBytes += chunk.byteLength;
         if (batchBytes >= WRITE_BATCH_BYTES) {
-          upload ??= await StreamingUpload.open(path.join(this.root, tempNameFor("upload")));
-          await upload.write(batch, batchBytes);
-          batch = [];
-          batchBytes = 0;
+          upload = await StreamingUpload.open(path.join(this.root, tempNameFor("upload")));
+          for (const early of batch.splice(0)) await upload.write(early);
         }
       }
-      if (upload && batchBytes > 0) await upload.write(batch, batchBytes);
-      await upload?.complete();
+      if (upload) sha256 = await upload.complete();
+      else {
+        const hash = createHash("sha256");
+        for (const early of batch) hash.update(early);
+        sha256 = hash.digest("hex");
+      }
     } catch (error) {
       await upload?.abandon(this.#logger);
       throw error;
     }
-    const sha256 = hash.digest("hex");
     const info: BlobInfo = { sha256, size_bytes: size };
     try {
       if (expected !== undefined && sha256 !== expected) throw new BlobDigestMismatchError(expected, sha256);
