@@ -2,9 +2,10 @@
  * The embedded blob store: content-addressed files under `<data>/blobs/<sha[0:2]>/<sha>`.
  *
  * An upload is streamed into a `.tmp-*` file in `<data>/blobs/` while it is hashed —
- * never held whole in memory: a few write batches of {@link WRITE_BATCH_BYTES} are
- * being written while the next fills (see streaming_upload.ts); a body smaller than one
- * batch is written in one piece, beside its final name. Only when the body is complete,
+ * never held whole in memory: once the body passes {@link WRITE_BATCH_BYTES}, it goes
+ * through a bounded ring that a worker thread hashes while the thread pool writes it
+ * (see streaming_upload.ts); a smaller body is hashed here and written in one piece,
+ * beside its final name. Only when the body is complete,
  * within the size limit and (when the client sent one) matching the expected digest,
  * is the temp file synced (fdatasync) and hard-linked to its final name; `link` fails
  * when the name exists, so of concurrent uploads of the same bytes exactly one creates
@@ -42,7 +43,7 @@ import type { Logger } from "../../kernel/plugin_api/plugin.js";
 import { StreamingUpload } from "./streaming_upload.js";
 import { confirmContent } from "./confirm_content.js";
 
-/** Bytes gathered before one write; a body smaller than this is written in one piece. */
+/** Bytes gathered before an upload goes to a temp file; a body smaller than this is written in one piece. */
 export const WRITE_BATCH_BYTES = 1024 * 1024;
 /** Read size when re-hashing and streaming blobs. */
 export const READ_CHUNK_BYTES = 1024 * 1024;

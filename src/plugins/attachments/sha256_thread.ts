@@ -22,6 +22,20 @@ interface Waiter {
 
 const WORKER_URL = new URL("./sha256_worker.js", import.meta.url);
 
+/**
+ * The worker, with the process's Node flags but --input-type (it refuses a worker's
+ * file: a process started with `-e`); without any when a worker cannot take them.
+ */
+function newWorker(): Worker {
+  const execArgv = process.execArgv.filter((flag) => !flag.startsWith("--input-type"));
+  try {
+    return new Worker(WORKER_URL, { execArgv });
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code !== "ERR_WORKER_INVALID_EXEC_ARGV") throw error;
+    return new Worker(WORKER_URL, { execArgv: [] });
+  }
+}
+
 /** The shared worker and the open jobs' waiting requests. */
 class Sha256Thread {
   #worker: Worker | undefined;
@@ -63,9 +77,7 @@ class Sha256Thread {
 
   #started(): Worker {
     if (this.#worker) return this.#worker;
-    // Node's flags, but not --input-type: it refuses a worker's file (a process started with `-e`).
-    const execArgv = process.execArgv.filter((flag) => !flag.startsWith("--input-type"));
-    const worker = new Worker(WORKER_URL, { execArgv });
+    const worker = newWorker();
     worker.on("message", (answer: Sha256Answer) => this.#waiting.get(answer.id)?.shift()?.resolve(answer));
     const fail = (error: Error) => {
       if (this.#worker !== worker) return;

@@ -1,9 +1,10 @@
 /**
  * The temp file of an upload too large to hold in memory, hashed and written in
  * parallel: the bytes are copied into a ring of {@link SLOTS} slots of
- * {@link SLOT_BYTES} in shared memory; each full slot is written at its offset on the
- * libuv thread pool and hashed by the SHA-256 worker thread (sha256_thread.ts) at the
- * same time, while the event loop goes on reading the socket into the next slot. A slot
+ * {@link SLOT_BYTES} in shared memory; each full slot is written on the libuv thread
+ * pool — with direct I/O where the file system allows it (direct_file.ts) — and hashed
+ * by the SHA-256 worker thread (sha256_thread.ts) at the same time, while the event
+ * loop goes on reading the socket into the next slot. A slot
  * is filled again only once both are done with it, so an upload holds the ring and no
  * more whatever its size, and a slow disk or hash slows the reading down (the caller
  * stops pulling chunks, and the request's own bounded queue pauses the socket).
@@ -23,9 +24,9 @@ import { openSha256Job, type Sha256Job } from "./sha256_thread.js";
 /** One write and one hash request: large enough that per-slot costs vanish, small enough to overlap. */
 export const SLOT_BYTES = 1024 * 1024;
 /**
- * Slots in the ring: while one fills, the others are being written and hashed. Several
- * writes in flight hide the thread-pool round trip of each (4 write ~30 % faster than
- * 1); a few more let the hash lag behind a burst of reads without stopping them.
+ * Slots in the ring: while one fills, the others wait for or are in their write (one
+ * writev of every slot filled meanwhile) and their hash, so a slow write or a hash
+ * behind a burst of reads does not stop the socket at once. 8 MiB per upload.
  */
 export const SLOTS = 8;
 
@@ -101,7 +102,15 @@ export class StreamingUpload {
 
   /** Creates the temp file (it must not exist); `direct: false` writes through the page cache. */
   static async open(tempPath: string, options: { direct?: boolean } = {}): Promise<StreamingUpload> {
-    return new StreamingUpload(tempPath, await createUploadFile(tempPath, SLOTS * SLOT_BYTES, options.direct));
+    const file = await createUploadFile(tempPath, SLOTS * SLOT_BYTES, options.direct);
+    try {
+      return new StreamingUpload(tempPath, file);
+    } catch (error) {
+      // No hashing job (the worker could not start): the temp file must not stay behind.
+      await file.handle.close();
+      await fs.unlink(tempPath);
+      throw error;
+    }
   }
 
   /** Appends `chunk`; waits while the next slot is still being written or hashed. */
