@@ -29,7 +29,7 @@ const PROBE_STEP = 16;
 
 export interface UploadFile {
   readonly handle: FileHandle;
-  /** `bytes` of shared memory from `base` on, for the writes. */
+  /** `bytes` of shared memory from `base` on, for the writes (ALIGNMENT more in all). */
   readonly memory: SharedArrayBuffer;
   readonly base: number;
   /** Whether writes go around the page cache: then whole ALIGNMENT blocks only, and a truncate at the end. */
@@ -40,9 +40,46 @@ function errnoOf(error: unknown): string | undefined {
   return (error as NodeJS.ErrnoException | undefined)?.code;
 }
 
-/** The offset into `memory` that the kernel accepts for direct writes to `handle`, if any. */
-async function alignedBase(handle: FileHandle, memory: SharedArrayBuffer): Promise<number | undefined> {
-  for (let base = 0; base < ALIGNMENT; base += PROBE_STEP) {
+/**
+ * Memory of finished uploads, kept for the next ones (at most {@link IDLE_MEMORY_KEPT}),
+ * with the base that direct I/O took last time: an upload then neither allocates nor
+ * faults in its ring, nor probes more than once.
+ */
+const idle: Array<{ memory: SharedArrayBuffer; base: number | undefined }> = [];
+/** Rings kept between uploads. */
+export const IDLE_MEMORY_KEPT = 2;
+
+/** `bytes` (+ slack for alignment) of shared memory: an idle ring of that size, or a new one. */
+function memoryOf(bytes: number): { memory: SharedArrayBuffer; base: number | undefined } {
+  const at = idle.findIndex((m) => m.memory.byteLength === bytes + ALIGNMENT);
+  if (at >= 0) return idle.splice(at, 1)[0] as { memory: SharedArrayBuffer; base: number | undefined };
+  return { memory: new SharedArrayBuffer(bytes + ALIGNMENT), base: undefined };
+}
+
+/**
+ * Gives an upload's memory back once nothing reads it any more (its writes and its
+ * hash are done): the next upload may reuse it.
+ */
+export function releaseUploadMemory(file: UploadFile): void {
+  keep({ memory: file.memory, base: file.direct ? file.base : undefined });
+}
+
+function keep(ring: { memory: SharedArrayBuffer; base: number | undefined }): void {
+  if (idle.length < IDLE_MEMORY_KEPT) idle.push(ring);
+}
+
+/**
+ * The offset into `memory` that the kernel accepts for direct writes to `handle`, if
+ * any; `known` (what it took last time) is tried first.
+ */
+async function alignedBase(
+  handle: FileHandle,
+  memory: SharedArrayBuffer,
+  known: number | undefined,
+): Promise<number | undefined> {
+  const candidates = known === undefined ? [] : [known];
+  for (let base = 0; base < ALIGNMENT; base += PROBE_STEP) if (base !== known) candidates.push(base);
+  for (const base of candidates) {
     try {
       await handle.write(new Uint8Array(memory, base, ALIGNMENT), 0, ALIGNMENT, 0);
       return base;
@@ -54,38 +91,50 @@ async function alignedBase(handle: FileHandle, memory: SharedArrayBuffer): Promi
 }
 
 /** Opens a buffered file (the fallback, and what `direct: false` asks for). */
-async function openBuffered(path: string, bytes: number): Promise<UploadFile> {
-  const handle = await fs.open(path, "wx", 0o444);
-  return { handle, memory: new SharedArrayBuffer(bytes), base: 0, direct: false };
+async function openBuffered(
+  path: string,
+  ring: { memory: SharedArrayBuffer; base: number | undefined },
+): Promise<UploadFile> {
+  let handle: FileHandle;
+  try {
+    handle = await fs.open(path, "wx", 0o444);
+  } catch (error) {
+    keep(ring); // unused: it goes back where it came from
+    throw error;
+  }
+  return { handle, memory: ring.memory, base: 0, direct: false };
 }
 
 /**
  * Creates `path` (it must not exist, mode 0444) with `bytes` (a multiple of
- * {@link ALIGNMENT}) of shared memory to write it from; direct I/O unless `direct` is
- * false or it cannot be had here.
+ * {@link ALIGNMENT}) of shared memory from `base` on to write it from; direct I/O
+ * unless `direct` is false or it cannot be had here. The memory goes back with
+ * {@link releaseUploadMemory}.
  */
 export async function createUploadFile(path: string, bytes: number, direct = true): Promise<UploadFile> {
+  const ring = memoryOf(bytes);
   const O_DIRECT = constants.O_DIRECT as number | undefined;
-  if (!direct || O_DIRECT === undefined) return openBuffered(path, bytes);
+  if (!direct || O_DIRECT === undefined) return openBuffered(path, ring);
   let handle: FileHandle;
   try {
     handle = await fs.open(path, constants.O_WRONLY | constants.O_CREAT | constants.O_EXCL | O_DIRECT, 0o444);
   } catch (error) {
-    if (errnoOf(error) === "EINVAL") return openBuffered(path, bytes); // this file system has no direct I/O
+    if (errnoOf(error) === "EINVAL") return openBuffered(path, ring); // this file system has no direct I/O
+    keep(ring);
     throw error;
   }
-  const memory = new SharedArrayBuffer(bytes + ALIGNMENT);
   let base: number | undefined;
   try {
-    base = await alignedBase(handle, memory);
+    base = await alignedBase(handle, ring.memory, ring.base);
   } catch (error) {
+    keep(ring);
     await handle.close();
     await fs.unlink(path).catch(() => {}); // the error above is the one to report
     throw error;
   }
-  if (base !== undefined) return { handle, memory, base, direct: true };
+  if (base !== undefined) return { handle, memory: ring.memory, base, direct: true };
   // No alignment found: start again without direct I/O.
   await handle.close();
   await fs.unlink(path);
-  return openBuffered(path, bytes);
+  return openBuffered(path, ring);
 }

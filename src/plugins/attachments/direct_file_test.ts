@@ -9,7 +9,7 @@ import fs from "node:fs/promises";
 import path from "node:path";
 import { test } from "node:test";
 import { tempDir } from "../../testing/test_kernel.js";
-import { ALIGNMENT, createUploadFile } from "./direct_file.js";
+import { ALIGNMENT, createUploadFile, releaseUploadMemory } from "./direct_file.js";
 
 const MiB = 1024 * 1024;
 
@@ -48,7 +48,7 @@ test("the file must be new, with or without direct I/O; direct: false is buffere
   try {
     assert.equal(buffered.direct, false);
     assert.equal(buffered.base, 0);
-    assert.equal(buffered.memory.byteLength, MiB);
+    assert.equal(buffered.memory.byteLength, MiB + ALIGNMENT);
     // Any length at any offset: the page cache takes it.
     await buffered.handle.write(new Uint8Array(buffered.memory, 3, 5), 0, 5, 7);
   } finally {
@@ -56,4 +56,25 @@ test("the file must be new, with or without direct I/O; direct: false is buffere
   }
   assert.equal((await fs.stat(path.join(dir, "buffered.tmp"))).size, 12);
   await fs.rm(dir, { recursive: true, force: true });
+});
+
+test("released memory is reused by the next file, with the base direct I/O took; never shared by two", async () => {
+  const dir = tempDir();
+  const bytes = 3 * ALIGNMENT; // a size no other test uses, so the pool holds only these
+  try {
+    const first = await createUploadFile(path.join(dir, "1.tmp"), bytes);
+    const second = await createUploadFile(path.join(dir, "2.tmp"), bytes);
+    assert.notEqual(first.memory, second.memory, "two open files never share memory");
+    await first.handle.close();
+    releaseUploadMemory(first);
+    const third = await createUploadFile(path.join(dir, "3.tmp"), bytes);
+    assert.equal(third.memory, first.memory, "the released memory came back");
+    assert.equal(third.base, first.base);
+    assert.equal(third.direct, first.direct);
+    await third.handle.write(new Uint8Array(third.memory, third.base, bytes), 0, bytes, 0);
+    await Promise.all([second.handle.close(), third.handle.close()]);
+    assert.equal((await fs.stat(path.join(dir, "3.tmp"))).size, bytes);
+  } finally {
+    await fs.rm(dir, { recursive: true, force: true });
+  }
 });

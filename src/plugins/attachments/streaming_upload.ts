@@ -18,7 +18,7 @@
 import type { FileHandle } from "node:fs/promises";
 import fs from "node:fs/promises";
 import type { Logger } from "../../kernel/plugin_api/plugin.js";
-import { ALIGNMENT, createUploadFile, type UploadFile } from "./direct_file.js";
+import { ALIGNMENT, createUploadFile, releaseUploadMemory, type UploadFile } from "./direct_file.js";
 import { openSha256Job, type Sha256Job } from "./sha256_thread.js";
 
 /** One write and one hash request: large enough that per-slot costs vanish, small enough to overlap. */
@@ -80,12 +80,16 @@ export class StreamingUpload {
   #slot = 0;
   #filled = 0;
   #open = true;
+  readonly #file: UploadFile;
+  /** Whether the memory went back for the next upload (nothing reads it any more). */
+  #released = false;
 
   private constructor(
     /** The temp file's path. */
     readonly path: string,
     file: UploadFile,
   ) {
+    this.#file = file;
     this.handle = file.handle;
     this.#ring = file.memory;
     this.#base = file.base;
@@ -182,7 +186,16 @@ export class StreamingUpload {
     if (this.#filled > 0) this.#send();
     await Promise.all(this.#busy);
     if (this.#direct) await this.handle.truncate(this.#size); // the padding of the last block
-    return this.#hash.digest();
+    const digest = await this.#hash.digest();
+    this.#release();
+    return digest;
+  }
+
+  /** Gives the ring back for the next upload, once. */
+  #release(): void {
+    if (this.#released) return;
+    this.#released = true;
+    releaseUploadMemory(this.#file);
   }
 
   /** Syncs the data and size (fdatasync, as kernel/fs/durable_files.ts does) and closes the file. */
@@ -196,6 +209,7 @@ export class StreamingUpload {
   async abandon(logger: Logger | undefined): Promise<void> {
     await Promise.allSettled(this.#busy);
     this.#hash.drop();
+    this.#release();
     if (this.#open) {
       this.#open = false;
       await this.handle.close().catch(() => {});
