@@ -46,7 +46,12 @@ class Sha256Thread {
   open(buffer: SharedArrayBuffer): Sha256Job {
     const id = this.#nextId++;
     this.#waiting.set(id, []);
-    if (this.#waiting.size === 1) this.#started().ref();
+    try {
+      if (this.#waiting.size === 1) this.#started().ref();
+    } catch (error) {
+      this.#waiting.delete(id); // no worker: the job never opened
+      throw error;
+    }
     const job = new Sha256Job(this, id);
     this.request({ op: "open", id, buffer }).catch(() => {}); // a failure also fails the job's next request
     return job;
