@@ -11,7 +11,11 @@
  * (`dd iflag=nocache count=0`, i.e. posix_fadvise DONTNEED) before the raw read and
  * before the download alike; where that is impossible both run warm, and a note says
  * so. Writes go to a new file each round (as each upload makes a new blob), and each
- * written file is dropped from the cache before the next writer runs. Each kind runs
+ * written file is dropped from the cache. Each writer starts from the same memory: a
+ * primer file of the blob's size is read into the page cache and dropped right before
+ * it, so that it finds that much free memory touched a moment ago (on a VM that hands
+ * free memory back to the host, memory freed seconds ago costs seconds of kernel time
+ * per GiB to fill: see {@link primeFreeMemory}). Each kind runs
  * `rounds` times, alternating with its baseline; the best of each is compared. The
  * client is curl (streaming both ways; node's fetch and http where curl is missing), so
  * that the client costs the shared cores little; the same client sending to a server
@@ -108,6 +112,26 @@ function restamp(file: string): void {
 function evict(file: string): boolean {
   const r = spawnSync("dd", [`if=${file}`, "iflag=nocache", "count=0", "status=none"], { stdio: "ignore" });
   return r.status === 0;
+}
+
+/**
+ * Reads `primer` (the blob's size) into the page cache and drops it again, right before
+ * a writer runs: the writer then finds as much free memory, freed a moment ago.
+ *
+ * Why: this VM's balloon driver reports free memory to the host (virtio-balloon free
+ * page reporting, about 2 s after it is freed), which takes the pages back; the first
+ * write into such a page faults it in again on the host. Measured here, a 1 GiB
+ * write + fsync into memory freed just before ran at 1 537–2 271 MiB/s (0.3 s of CPU),
+ * 5 s after at 363–456 MiB/s (1.7 s of CPU). Without the primer, what a writer pays
+ * depends on how long ago the step before it freed memory — a dice roll for the
+ * baseline (610 / 1 578 / 1 570 MiB/s in one run) that depends on the other steps.
+ * With it, the raw write always gets the fast case; so does the upload (which, writing
+ * with O_DIRECT, does not fill the page cache at all). Reads from disk fill the page
+ * cache as well, so the raw read and the download start after the primer too.
+ */
+function primeFreeMemory(primer: string): void {
+  rawRead(primer);
+  evict(primer);
 }
 
 /** Samples a process's resident memory from /proc while a transfer runs. */
@@ -289,6 +313,7 @@ export async function runAttachmentsBench(opts: AttachmentsBenchOptions): Promis
   const source = path.join(workDir, "source.bin");
   const rawCopy = (round: number) => path.join(workDir, `raw-copy-${round}.bin`);
   const warm = path.join(workDir, "warm.bin");
+  const primer = path.join(workDir, "primer.bin");
   const dataDir = path.join(workDir, "data");
   const notes: string[] = [];
   const sizeLabel = size >= 1024 * MiB ? `${fmt(size / 1024 / MiB, 2)} GiB` : `${fmt(size / MiB)} MiB`;
@@ -296,6 +321,7 @@ export async function runAttachmentsBench(opts: AttachmentsBenchOptions): Promis
   const download = curl ? curlDownload : nodeDownload;
   const upload = (url: string, file: string) => (curl ? curlUpload(url, file) : fetchUpload(url, file, size));
   makeSource(source, size);
+  makeSource(primer, size);
   makeSource(warm, 8 * MiB);
 
   const server = await startChildServer({
@@ -326,9 +352,12 @@ export async function runAttachmentsBench(opts: AttachmentsBenchOptions): Promis
     for (let r = 0; r < rounds; r++) {
       restamp(source);
       // A new file each round, as every upload makes a new blob. After each write its
-      // (synced) pages are dropped, so that the next writer starts from the same memory.
+      // (synced) pages are dropped; each writer starts right after the primer freed
+      // the blob's size of recently touched memory (see primeFreeMemory).
+      primeFreeMemory(primer);
       rawWrites.push(rawWrite(source, rawCopy(r)));
       evict(rawCopy(r));
+      primeFreeMemory(primer);
       const sampler = new RssSampler(pid);
       const up = await upload(`${baseUrl}/attachments`, source);
       uploadGrowths.push(sampler.stop());
@@ -352,9 +381,12 @@ export async function runAttachmentsBench(opts: AttachmentsBenchOptions): Promis
     const downloadGrowths: number[] = [];
     let downloadBaseline = 0;
     for (let r = 0; r < rounds; r++) {
+      // Each reader fills the page cache too: it starts right after the primer, as the writers do.
       if (cold) evict(rawFile);
+      primeFreeMemory(primer);
       rawReads.push(rawRead(rawFile));
       if (cold) evict(blobFile);
+      primeFreeMemory(primer);
       const sampler = new RssSampler(pid);
       const down = await download(blobUrl);
       downloadGrowths.push(sampler.stop());
@@ -417,7 +449,7 @@ export async function runAttachmentsBench(opts: AttachmentsBenchOptions): Promis
       `HTTP alone: the same client sending the same bytes to a node:http server that drops them reaches ${fmt(mbps(size, best(discards)))} MiB/s (${fmt((best(rawWrites) / best(discards)) * 100)} % of the raw write) — the ceiling for any HTTP upload on this machine; the upload reaches ${fmt((best(discards) / best(uploads)) * 100)} % of it.`,
       `Best of ${rounds} for each kind, measured alternately with its baseline (every round uploads new bytes). MiB/s per round — raw write: ${list(rawWrites)}; upload: ${list(uploads)}; HTTP alone: ${list(discards)}; raw read: ${list(rawReads)}; download: ${list(downloads)}.`,
       `Warm page cache: raw read ${fmt(mbps(size, warmRaw))} MiB/s, download ${fmt(mbps(size, warmDown))} MiB/s (${fmt((warmRaw / warmDown) * 100)} %) — with the file in memory the HTTP path is the limit, not the disk.`,
-      "The upload's time includes hashing every byte (SHA-256), the fsync and the link; the raw write's includes its fsync. Each raw write goes to a new file, as each upload makes a new blob, and each written file's pages are dropped from the cache before the next write: on this VM, filling page cache with memory that was not touched recently costs seconds of kernel time per GiB, so the writers must start from the same state. Afterwards the blob was re-hashed (GET …/attachments/verify: ok).",
+      "The upload's time includes hashing every byte (SHA-256), the fsync and the link; the raw write's includes its fsync. Each raw write goes to a new file, as each upload makes a new blob, and each written file's pages are dropped from the cache; right before each writer, a primer file of the blob's size is read and dropped, so that both start with that much memory freed a moment ago (so do the raw read and the download): on this VM free memory is handed back to the host about 2 s after it is freed, and filling such memory costs seconds of kernel time per GiB, so the writers must start from the same state (the fast one). Afterwards the blob was re-hashed (GET …/attachments/verify: ok).",
       `RSS is the server process's (VmRSS sampled every 5 ms, and VmHWM), growth over its value just before each transfer; the largest is reported. Per round, MiB — uploads: ${mibs(uploadGrowths)}; downloads: ${mibs(downloadGrowths)}. The first upload of a process grows most: the allocator takes in the socket's read buffers that wait for collection; later ones reuse that memory. Nothing grows with the blob's size.`,
     );
     return { title: `attachments: ${sizeLabel} blob upload and download`, rows, notes };
@@ -425,7 +457,7 @@ export async function runAttachmentsBench(opts: AttachmentsBenchOptions): Promis
     await sink?.close();
     await server.stop();
     for (let r = 0; r < rounds; r++) fs.rmSync(rawCopy(r), { force: true });
-    for (const f of [source, warm]) fs.rmSync(f, { force: true });
+    for (const f of [source, primer, warm]) fs.rmSync(f, { force: true });
     fs.rmSync(dataDir, { recursive: true, force: true });
   }
 }

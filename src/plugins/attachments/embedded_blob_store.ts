@@ -2,9 +2,10 @@
  * The embedded blob store: content-addressed files under `<data>/blobs/<sha[0:2]>/<sha>`.
  *
  * An upload is streamed into a `.tmp-*` file in `<data>/blobs/` while it is hashed —
- * never held whole in memory: a few write batches of {@link WRITE_BATCH_BYTES} are
- * being written while the next fills (see streaming_upload.ts); a body smaller than one
- * batch is written in one piece, beside its final name. Only when the body is complete,
+ * never held whole in memory: once the body passes {@link WRITE_BATCH_BYTES}, it goes
+ * through a bounded ring that a worker thread hashes while the thread pool writes it
+ * (see streaming_upload.ts); a smaller body is hashed here and written in one piece,
+ * beside its final name. Only when the body is complete,
  * within the size limit and (when the client sent one) matching the expected digest,
  * is the temp file synced (fdatasync) and hard-linked to its final name; `link` fails
  * when the name exists, so of concurrent uploads of the same bytes exactly one creates
@@ -42,7 +43,7 @@ import type { Logger } from "../../kernel/plugin_api/plugin.js";
 import { StreamingUpload } from "./streaming_upload.js";
 import { confirmContent } from "./confirm_content.js";
 
-/** Bytes gathered before one write; a body smaller than this is written in one piece. */
+/** Bytes gathered before an upload goes to a temp file; a body smaller than this is written in one piece. */
 export const WRITE_BATCH_BYTES = 1024 * 1024;
 /** Read size when re-hashing and streaming blobs. */
 export const READ_CHUNK_BYTES = 1024 * 1024;
@@ -96,33 +97,38 @@ export class EmbeddedBlobStore implements BlobStore {
       return this.#confirmExisting(body, expected, options);
     }
     await ensureDirDurable(this.root);
-    const hash = createHash("sha256");
     let size = 0;
-    let batch: Uint8Array[] = [];
+    // The first bytes, until they make a full batch: a smaller body is hashed and written in one piece below.
+    const batch: Uint8Array[] = [];
     let batchBytes = 0;
-    // Opened at the first full batch: a body smaller than one batch is written in one piece below.
+    // Opened at the first full batch, which it is given; every later chunk goes straight to it.
     let upload: StreamingUpload | undefined;
+    let sha256: string;
     try {
       for await (const chunk of body) {
         size += chunk.byteLength;
         if (size > options.maxBytes) throw new BlobTooLargeError(options.maxBytes);
-        hash.update(chunk);
+        if (upload) {
+          await upload.write(chunk);
+          continue;
+        }
         batch.push(chunk);
         batchBytes += chunk.byteLength;
         if (batchBytes >= WRITE_BATCH_BYTES) {
-          upload ??= await StreamingUpload.open(path.join(this.root, tempNameFor("upload")));
-          await upload.write(batch, batchBytes);
-          batch = [];
-          batchBytes = 0;
+          upload = await StreamingUpload.open(path.join(this.root, tempNameFor("upload")));
+          for (const early of batch.splice(0)) await upload.write(early);
         }
       }
-      if (upload && batchBytes > 0) await upload.write(batch, batchBytes);
-      await upload?.complete();
+      if (upload) sha256 = await upload.complete();
+      else {
+        const hash = createHash("sha256");
+        for (const early of batch) hash.update(early);
+        sha256 = hash.digest("hex");
+      }
     } catch (error) {
       await upload?.abandon(this.#logger);
       throw error;
     }
-    const sha256 = hash.digest("hex");
     const info: BlobInfo = { sha256, size_bytes: size };
     try {
       if (expected !== undefined && sha256 !== expected) throw new BlobDigestMismatchError(expected, sha256);

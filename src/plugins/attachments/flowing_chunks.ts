@@ -6,20 +6,17 @@
  * mode stops and restarts the socket for every 64 KiB the kernel hands over: measured
  * here, that halves upload throughput. This reads in flowing mode, queues up to
  * `maxBufferedBytes` (pausing the stream beyond that, resuming below half), and hands
- * chunks out in order — joined up to {@link JOIN_BYTES} when several are waiting. Stopping early (a `return` from the consumer) only pauses the
- * stream and detaches: the connection stays usable to send the answer. A stream that
- * errors or closes before its end throws in the consumer.
+ * chunks out in order, as they came: never joined, since joining is a copy (and 1 GiB
+ * of allocations per GiB, which drives V8 into major collections) that the consumer —
+ * the blob store copies into its own write slots — does not need. Stopping early (a
+ * `return` from the consumer) only pauses the stream and detaches: the connection stays
+ * usable to send the answer. A stream that errors or closes before its end throws in
+ * the consumer.
  */
 import type { Readable } from "node:stream";
 
 /** The default bound of the queue. */
 export const DEFAULT_MAX_BUFFERED_BYTES = 4 * 1024 * 1024;
-/**
- * When several chunks are waiting, they are handed out joined, up to this size: one
- * step of the consumer's loop per MiB instead of one per 64 KiB read, which is what a
- * busy consumer needs (the join is one memcpy; an idle one gets chunks as they come).
- */
-export const JOIN_BYTES = 1024 * 1024;
 
 /** The chunks of `stream`, in order, at most `maxBufferedBytes` held at once. */
 export async function* flowingChunks(
@@ -62,19 +59,8 @@ export async function* flowingChunks(
   try {
     for (;;) {
       if (head < queue.length) {
-        let chunk = queue[head] as Uint8Array;
+        const chunk = queue[head] as Uint8Array;
         queue[head++] = undefined as never; // let it go as soon as it is consumed
-        if (head < queue.length && chunk.byteLength < JOIN_BYTES) {
-          const parts = [chunk];
-          let bytes = chunk.byteLength;
-          while (head < queue.length && bytes + (queue[head] as Uint8Array).byteLength <= JOIN_BYTES) {
-            const next = queue[head] as Uint8Array;
-            queue[head++] = undefined as never;
-            parts.push(next);
-            bytes += next.byteLength;
-          }
-          if (parts.length > 1) chunk = Buffer.concat(parts, bytes);
-        }
         if (head === queue.length) {
           queue.length = 0;
           head = 0;
