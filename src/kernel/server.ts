@@ -48,7 +48,7 @@ export async function listen(kernel: Kernel, options: ListenOptions = {}): Promi
   const cached = options.cachedReads === false ? undefined : kernel.cachedReads;
   const server = createServer({ ...serverOptionsFor(limits), ServerResponse }, (incoming, outgoing) => {
     if (gate.refuse(incoming, outgoing)) return;
-    const answering = cached?.serve(incoming, outgoing);
+    const answering = cached?.serve(incoming, outgoing, gate);
     if (!answering) {
       void app(incoming, outgoing);
       return;

@@ -67,12 +67,17 @@ export interface CachedReadChecks {
   readonly surfaceOwns: (path: string) => boolean;
 }
 
-/** A path segment of a template: its text, or the name of a parameter. */
-type Segment = { readonly text: string } | { readonly param: string };
+/** The server's state: a stopping server's answers close their connection (the framework writes those). */
+export interface ServerState {
+  readonly stopping: boolean;
+}
 
 interface CompiledRoute {
   readonly route: CachedReadRoute;
-  readonly segments: readonly Segment[];
+  /** The template's paths, a group per parameter. */
+  readonly pattern: RegExp;
+  /** The parameters' names, in the order of the groups. */
+  readonly names: readonly string[];
   readonly before: readonly RegExp[];
   /** The lower-case header names that send a request to the framework. */
   readonly excluded: ReadonlySet<string>;
@@ -84,20 +89,18 @@ const PLAIN_PATH = /^\/[A-Za-z0-9._~/-]*$/;
 /** Headers of a request with a body: such a request goes to the framework. */
 const BODY_HEADERS = ["content-length", "transfer-encoding"];
 
-function segmentsOf(template: string): Segment[] {
-  return template
-    .split("/")
-    .slice(1)
-    .map((s) => (s.startsWith("{") && s.endsWith("}") ? { param: s.slice(1, -1) } : { text: s }));
-}
-
-/** A regular expression matching the paths of `template`, as the framework routes them. */
-export function templatePattern(template: string): RegExp {
+/** A regular expression matching the paths of `template`, as the framework routes them; with `groups`, one per parameter. */
+export function templatePattern(template: string, groups = false): RegExp {
   const source = template
     .split(/(\{[^/]+\})/)
-    .map((part) => (part.startsWith("{") ? "[^/]+" : part.replace(/[.*+?^$()|[\]\\]/g, "\\$&")))
+    .map((part) => (part.startsWith("{") ? (groups ? "([^/]+)" : "[^/]+") : part.replace(/[.*+?^$()|[\]\\]/g, "\\$&")))
     .join("");
   return new RegExp(`^${source}$`);
+}
+
+/** The parameter names of `template`, in order. */
+function parameterNames(template: string): string[] {
+  return [...template.matchAll(/\{([^/]+)\}/g)].map((m) => m[1] as string);
 }
 
 /**
@@ -128,8 +131,9 @@ export class CachedReads {
     this.#checks = checks;
     this.#routes = routes.map((route) => ({
       route,
-      segments: segmentsOf(route.template),
-      before: route.before.map(templatePattern),
+      pattern: templatePattern(route.template, true),
+      names: parameterNames(route.template),
+      before: route.before.map((template) => templatePattern(template)),
       excluded: new Set([...route.headers, ...BODY_HEADERS]),
     }));
   }
@@ -148,7 +152,7 @@ export class CachedReads {
    * Answers the request when it can: false when the framework must (nothing was done),
    * else a promise of whether it answered (false: the framework must, nothing was done).
    */
-  serve(incoming: IncomingMessage, outgoing: ServerResponse): false | Promise<boolean> {
+  serve(incoming: IncomingMessage, outgoing: ServerResponse, server?: ServerState): false | Promise<boolean> {
     const started = performance.now();
     if (incoming.method !== "GET") return false;
     const path = incoming.url;
@@ -171,25 +175,25 @@ export class CachedReads {
     const params = parsed.data as Record<string, string>;
     // Answered in a microtask (or once the credential is checked): the request is complete by then.
     return (found instanceof Promise ? found : Promise.resolve(found)).then(
-      (check) => this.#answer(incoming, outgoing, compiled.route, params, check, path, started),
+      (check) => this.#answer(incoming, outgoing, compiled.route, params, check, path, started, server),
       () => false,
     );
   }
 
-  /** The route whose template `path` matches (and no route tried before it does), with its raw parameters. */
+  /**
+   * The route whose template `path` matches (and no route tried before it does), with
+   * its raw parameters; a dot segment (which the URL parser resolves) matches none.
+   */
   #match(path: string): { compiled: CompiledRoute; values: Record<string, string> } | undefined {
-    const parts = path.split("/");
     for (const compiled of this.#routes) {
-      const { segments } = compiled;
-      if (parts.length !== segments.length + 1) continue;
+      const found = compiled.pattern.exec(path);
+      if (found === null) continue;
       const values: Record<string, string> = {};
       let ok = true;
-      for (let i = 0; i < segments.length && ok; i++) {
-        const segment = segments[i] as Segment;
-        const part = parts[i + 1] as string;
-        if ("text" in segment) ok = part === segment.text;
-        else if (part.length === 0 || part === "." || part === "..") ok = false;
-        else values[segment.param] = part;
+      for (let i = 0; i < compiled.names.length; i++) {
+        const part = found[i + 1] as string;
+        if (part === "." || part === "..") ok = false;
+        values[compiled.names[i] as string] = part;
       }
       if (!ok || compiled.before.some((pattern) => pattern.test(path))) continue;
       return { compiled, values };
@@ -215,9 +219,10 @@ export class CachedReads {
     check: CredentialCheck,
     path: string,
     started: number,
+    server: ServerState | undefined,
   ): boolean {
     if (check.kind !== "principal" || !holdsRoles(check.principal, route.roles)) return false;
-    if (!incoming.complete || outgoing.headersSent || outgoing.destroyed) return false;
+    if (!incoming.complete || outgoing.headersSent || outgoing.destroyed || server?.stopping) return false;
     const answer = route.read(params);
     if (answer === undefined) return false;
     const { principal } = check;
@@ -228,9 +233,13 @@ export class CachedReads {
     const seconds = (performance.now() - started) / 1000;
     const request = { method: "GET", path, route: route.label, principal: principal.id };
     recorder.record(request, 200, seconds, () => recorder.loggerFor(requestId));
-    // As the middleware and the node adapter write the framework's answer: the id first, then the head.
-    outgoing.setHeader("x-request-id", requestId);
-    outgoing.writeHead(200, { ...answer.headers, "Content-Length": answer.body.byteLength });
+    // The head the framework's answer has — the middleware's id first, then the route's
+    // headers, then the adapter's Content-Length — as one list: Node writes it as given.
+    const head: Array<string | number> = ["x-request-id", requestId];
+    const { headers } = answer;
+    for (const name in headers) head.push(name, headers[name] as string);
+    head.push("Content-Length", answer.body.byteLength);
+    outgoing.writeHead(200, head as unknown as string[]);
     outgoing.end(answer.body);
     this.#served++;
     return true;
