@@ -162,11 +162,17 @@ export class CachedReads {
     const { compiled, values } = matched;
     const checks = this.#checks;
     if (targetRefusal(path, checks.target) !== undefined) return false;
+    // One pass over the raw headers (Node's `headers` object is built on first use: not here).
     const raw = incoming.rawHeaders;
+    let host: string | undefined;
     for (let i = 0; i < raw.length; i += 2) {
-      if (compiled.excluded.has((raw[i] as string).toLowerCase())) return false;
+      const name = (raw[i] as string).toLowerCase();
+      if (compiled.excluded.has(name)) return false;
+      if (name === "host") {
+        if (host !== undefined) return false;
+        host = raw[i + 1];
+      }
     }
-    const host = incoming.headers.host;
     if (host === undefined || !this.#hostAccepted(host)) return false;
     if (checks.surfaceOwns(path)) return false;
     const parsed = safeParseSync(compiled.route.params, values);
