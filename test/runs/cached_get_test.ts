@@ -288,4 +288,14 @@ describe("cached GET /runs/{run_id} with authentication on", () => {
       "one line per refused request, on either listener",
     );
   });
+
+  test("a token revoked after it was answered from the cache is refused at once, by the framework", async () => {
+    const store = s.kernel.resolve(TOKEN_STORE);
+    const issued = await issueToken(store, { name: "soon-revoked", roles: ["auditor"], createdBy: "cli:test" });
+    const request: RawRequest = { headers: { authorization: `Bearer ${issued.token}` } };
+    await compareSideBySide(s, [{ name: "before revocation", path, request, cached: true }]);
+    await store.revoke(issued.token_id, new Date(), "cli:test");
+    const [refused] = await compareSideBySide(s, [{ name: "after revocation", path, request, cached: false }]);
+    assert.equal(refused?.status, 401);
+  });
 });
