@@ -48,7 +48,14 @@ export async function listen(kernel: Kernel, options: ListenOptions = {}): Promi
   const cached = options.cachedReads === false ? undefined : kernel.cachedReads;
   const server = createServer({ ...serverOptionsFor(limits), ServerResponse }, (incoming, outgoing) => {
     if (gate.refuse(incoming, outgoing)) return;
-    const answering = cached?.serve(incoming, outgoing, gate);
+    let answering: false | Promise<boolean> | undefined;
+    try {
+      answering = cached?.serve(incoming, outgoing, gate);
+    } catch (error) {
+      // Nothing was written: the framework answers (a fault here must not cost the request).
+      kernel.logger.error({ err: error }, "cached read failed; answered by the framework");
+      answering = false;
+    }
     if (!answering) {
       void app(incoming, outgoing);
       return;
@@ -59,11 +66,9 @@ export async function listen(kernel: Kernel, options: ListenOptions = {}): Promi
       },
       (error) => {
         // Nothing written yet: the framework answers (its error handler included); else the answer is cut.
+        kernel.logger.error({ err: error }, "cached read failed");
         if (!outgoing.headersSent) void app(incoming, outgoing);
-        else {
-          kernel.logger.error({ err: error }, "cached read failed while answering");
-          outgoing.destroy(error as Error);
-        }
+        else outgoing.destroy(error as Error);
       },
     );
   });

@@ -143,6 +143,26 @@ describe("cached reads: the rate limit takes one token per request, whichever pa
   });
 });
 
+describe("cached reads: a cached read that throws", () => {
+  test("the framework answers the request, as if there were no cached read", async () => {
+    const t = await startTestServer({
+      plugins: [
+        probePlugin(probeRoute("read"), () => {
+          throw new Error("cache broken");
+        }),
+      ],
+    });
+    try {
+      const res = await rawRequest(`${t.baseUrl}/probe/hit`);
+      assert.equal(res.status, 500);
+      assert.match(res.body.toString(), /"reached":"handler"/);
+      assert.equal(t.kernel.cachedReads?.served, 0);
+    } finally {
+      await t.close();
+    }
+  });
+});
+
 describe("cached reads: routes the kernel cannot answer exactly are refused at start", () => {
   const build = (route: RouteConfig) =>
     createKernel({
