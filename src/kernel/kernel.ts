@@ -14,7 +14,9 @@
  * is bound under TOKEN_STORE with its migrations run by the same runner, the
  * authentication middleware runs right after the request context and before every
  * route guard (so rate limits count per principal), and every route's roles are
- * enforced by the route collector.
+ * enforced by the route collector. Routes registered with a cached read are answered by
+ * `cachedReads` (http/cached_reads.ts) before the app when the server can (server.ts),
+ * with the same checks, which the middleware and it share.
  */
 import fs from "node:fs";
 import path from "node:path";
