@@ -14,7 +14,9 @@
  * is bound under TOKEN_STORE with its migrations run by the same runner, the
  * authentication middleware runs right after the request context and before every
  * route guard (so rate limits count per principal), and every route's roles are
- * enforced by the route collector.
+ * enforced by the route collector. Routes registered with a cached read are answered by
+ * `cachedReads` (http/cached_reads.ts) before the app when the server can (server.ts),
+ * with the same checks, which the middleware and it share.
  */
 import fs from "node:fs";
 import path from "node:path";
@@ -24,8 +26,8 @@ import { ProblemError } from "../contracts/problem.js";
 import { DATABASE, type Database } from "../contracts/ports/database.js";
 import { WEB_SURFACES, WebSurfaceRegistry } from "../contracts/ports/web_surfaces.js";
 import { TOKEN_STORE, type TokenStore } from "../contracts/ports/token_store.js";
-import { type AuthSetupOptions, createAuthMiddleware } from "./auth/auth_setup.js";
-import { type AuthEnv, isPublicRequest } from "./auth/authenticate.js";
+import { type AuthSetupOptions, createCredentialChecker } from "./auth/auth_setup.js";
+import { type AuthEnv, authenticateWith, type CredentialChecker, isPublicRequest } from "./auth/authenticate.js";
 import { JwksError } from "./auth/jwks_source.js";
 import { BEARER_SCHEME_NAME, bearerSecurityScheme } from "./auth/openapi_security.js";
 import { tokenMigrationsFor, tokenStoreFor } from "./auth/token_storage.js";
@@ -42,6 +44,7 @@ import {
 } from "./db/migrations.js";
 import { KERNEL_MIGRATIONS, migratePostgres } from "./db/postgres/migrator.js";
 import type { MiddlewareHandler } from "hono";
+import { CachedReads } from "./http/cached_reads.js";
 import type { ValidationHook } from "./http/request_validators.js";
 import { createRouteGuards } from "./http/route_guards.js";
 import type { Logger } from "./logger.js";
@@ -52,7 +55,7 @@ import type { Plugin, PluginContext, PluginInstance } from "./plugin_api/plugin.
 import { API_BASE, type KernelApp, type KernelEnv } from "./plugin_api/routes.js";
 import { consumedBy, orderPlugins, PluginLoadError, tokenName } from "./plugin_order.js";
 import { handleError, problemResponse, validationHook } from "./problems.js";
-import { requestContext } from "./request_context.js";
+import { RequestRecorder, requestContext } from "./request_context.js";
 import { RouteCollector } from "./route_registrar.js";
 import { mountServiceRoutes, type Readiness } from "./service_routes.js";
 import { mountWebSurfaces } from "./web_surfaces.js";
@@ -78,6 +81,11 @@ export interface KernelOptions {
   readonly processMetrics?: boolean;
   /** Tuning of authentication (remote key set timings, the clock), for tests. */
   readonly auth?: AuthSetupOptions;
+  /**
+   * Answer plugins' cached reads before the framework (http/cached_reads.ts; default
+   * true). Off, every request goes through the framework: the tests compare both.
+   */
+  readonly cachedReads?: boolean;
 }
 
 export interface StartOptions {
@@ -93,6 +101,11 @@ export class Kernel implements BootedKernel {
   readonly config: AppConfig;
   readonly logger: Logger;
   readonly metrics: HttpMetrics;
+  /**
+   * The answer of cached reads the server puts before the framework; undefined when
+   * turned off or when no route has one.
+   */
+  readonly cachedReads: CachedReads | undefined;
   /** The database handle (opened by `start`). */
   readonly database: Database;
   readonly #database: KernelDatabase;
@@ -103,6 +116,7 @@ export class Kernel implements BootedKernel {
   readonly #surfaces: WebSurfaceRegistry;
   readonly #authOptions: AuthSetupOptions;
   #authenticate: MiddlewareHandler<AuthEnv> | undefined;
+  #credentials: CredentialChecker | undefined;
   #initialised = false;
   #migrations: Migration[] | undefined;
   #started: Plugin[] = [];
@@ -134,16 +148,13 @@ export class Kernel implements BootedKernel {
     );
     this.app = new OpenAPIHono<KernelEnv>({ defaultHook: validationHook as never });
     this.app.openAPIRegistry.registerComponent("securitySchemes", BEARER_SCHEME_NAME, bearerSecurityScheme);
-    this.#routes = new RouteCollector(
-      API_BASE,
-      options.config.maxBodyBytes,
-      validationHook as ValidationHook,
-      createRouteGuards(options.config.limits),
-    );
+    const guards = createRouteGuards(options.config.limits);
+    this.#routes = new RouteCollector(API_BASE, options.config.maxBodyBytes, validationHook as ValidationHook, guards);
+    const recorder = new RequestRecorder(this.logger, this.metrics);
 
     for (const plugin of this.plugins) this.#instances.set(plugin.name, this.#init(plugin));
     this.#initialised = true;
-    this.app.use("*", requestContext(this.logger, this.metrics));
+    this.app.use("*", requestContext(recorder));
     // Authentication before any route guard: the rate limit keys by the principal it sets.
     this.app.use("*", (c, next) => this.#authMiddleware()(c as never, next));
     mountServiceRoutes(this.app, {
@@ -163,6 +174,14 @@ export class Kernel implements BootedKernel {
       this.#instances.get(plugin.name)?.routes?.(this.#routes.registrarFor(plugin.name));
     }
     this.#routes.mount(this.app);
+    const cachedReads = new CachedReads(this.#routes.cachedReads, {
+      recorder,
+      credentials: () => this.#credentialChecker(),
+      target: guards.target,
+      rate: guards.rate,
+      surfaceOwns: (path) => this.#surfaces.owns(path),
+    });
+    this.cachedReads = (options.cachedReads ?? true) && cachedReads.active ? cachedReads : undefined;
     mountWebSurfaces(this.app, this.#surfaces);
     this.app.notFound((c) => {
       const allowed = this.#routes.allowedMethods(c.req.path);
@@ -181,20 +200,27 @@ export class Kernel implements BootedKernel {
   }
 
   /**
-   * The authentication middleware, built on first use (a JWKS file is read then; `start`
-   * builds it first so that a bad key file stops the start).
+   * The credential check, built on first use (a JWKS file is read then; `start` builds
+   * it first so that a bad key file stops the start); one for the authentication
+   * middleware and the answer of cached reads.
    */
-  #authMiddleware(): MiddlewareHandler<AuthEnv> {
-    if (!this.#authenticate) {
+  #credentialChecker(): CredentialChecker {
+    if (!this.#credentials) {
       try {
         // A web surface (the console) signs its people in itself and calls the API with their credential.
         const isPublic = (method: string, path: string) => isPublicRequest(method, path) || this.#surfaces.owns(path);
-        this.#authenticate = createAuthMiddleware(this.config.auth, this.#tokenStore, this.#authOptions, isPublic);
+        this.#credentials = createCredentialChecker(this.config.auth, this.#tokenStore, this.#authOptions, isPublic);
       } catch (error) {
         if (error instanceof JwksError) throw new ConfigError(error.message);
         throw error;
       }
     }
+    return this.#credentials;
+  }
+
+  /** The authentication middleware over the credential check. */
+  #authMiddleware(): MiddlewareHandler<AuthEnv> {
+    this.#authenticate ??= authenticateWith(this.#credentialChecker());
     return this.#authenticate;
   }
 

@@ -12,6 +12,8 @@
  * Node, the request id is read from the raw headers and set on Node's response
  * (merged into the head when it is written) rather than through Web `Headers` objects
  * (node_bindings.ts), and the label set of each (method, route, status) is built once.
+ * The request id and the recording are functions of their own, shared with the
+ * kernel's answer of cached reads, which answers without this middleware.
  */
 import { randomUUID } from "node:crypto";
 import type { Context, MiddlewareHandler } from "hono";
@@ -45,14 +47,59 @@ class LabelSets {
   }
 }
 
+/** The request id of a request that sent `given` as X-Request-Id: that one when it is sane, else a new one. */
+export function requestIdOf(given: string | undefined): string {
+  return given !== undefined && SANE_REQUEST_ID.test(given) ? given : randomUUID();
+}
+
+/**
+ * What every request leaves behind once answered — its duration under its route
+ * pattern, the error and refusal counters, the access log line — recorded the same way
+ * by the middleware below and by the kernel's answer of cached reads (http/cached_reads.ts).
+ */
+export class RequestRecorder {
+  readonly #labelSets = new LabelSets();
+
+  constructor(
+    readonly logger: Logger,
+    private readonly metrics: HttpMetrics,
+  ) {}
+
+  /** The logger of request `requestId` (every line of the request carries its id). */
+  loggerFor(requestId: string): Logger {
+    return this.logger.child({ req_id: requestId });
+  }
+
+  /**
+   * Records an answered request; `log` is the request's logger (or makes it: the
+   * caller that has none yet pays for one only when the line is written).
+   */
+  record(
+    request: { readonly method: string; readonly path: string; readonly route: string; readonly principal?: string },
+    status: number,
+    seconds: number,
+    log: Logger | (() => Logger),
+  ): void {
+    const labels = this.#labelSets.of(request.method, request.route, status);
+    this.metrics.duration.observe(labels, seconds);
+    if (status >= 400) this.metrics.errors.inc(labels);
+    if (status === 401 || status === 403) this.metrics.authRefusals.inc(labels);
+    if (this.logger.isLevelEnabled("info")) {
+      const { method, path, principal } = request;
+      (typeof log === "function" ? log() : log).info(
+        { method, path, route: labels.route, status, ms: seconds * 1000, principal },
+        "request",
+      );
+    }
+  }
+}
+
 /** Middleware that sets the request id, logs the request and records its metrics. */
-export function requestContext(logger: Logger, metrics: HttpMetrics): MiddlewareHandler<KernelEnv> {
-  const labelSets = new LabelSets();
+export function requestContext(recorder: RequestRecorder): MiddlewareHandler<KernelEnv> {
   return async (c, next) => {
     const started = performance.now();
-    const given = requestHeader(c, "x-request-id");
-    const requestId = given !== undefined && SANE_REQUEST_ID.test(given) ? given : randomUUID();
-    const log = logger.child({ req_id: requestId });
+    const requestId = requestIdOf(requestHeader(c, "x-request-id"));
+    const log = recorder.loggerFor(requestId);
     c.set("requestId", requestId);
     c.set("logger", log);
     try {
@@ -63,18 +110,13 @@ export function requestContext(logger: Logger, metrics: HttpMetrics): Middleware
       // Node merges it into the head the adapter writes (a handler that wrote its own head set it there).
       else if (!outgoing.headersSent) outgoing.setHeader("x-request-id", requestId);
       const seconds = (performance.now() - started) / 1000;
-      const status = c.res.status;
-      const labels = labelSets.of(c.req.method, routeLabel(c), status);
-      metrics.duration.observe(labels, seconds);
-      if (status >= 400) metrics.errors.inc(labels);
-      if (status === 401 || status === 403) metrics.authRefusals.inc(labels);
-      if (log.isLevelEnabled("info")) {
-        const principal = c.get("principal")?.id;
-        log.info(
-          { method: c.req.method, path: c.req.path, route: labels.route, status, ms: seconds * 1000, principal },
-          "request",
-        );
-      }
+      const request = {
+        method: c.req.method,
+        path: c.req.path,
+        route: routeLabel(c),
+        principal: c.get("principal")?.id,
+      };
+      recorder.record(request, c.res.status, seconds, log);
     }
   };
 }

@@ -20,8 +20,11 @@
  * A route's query, path parameters and headers are validated by the kernel's own
  * validators (http/request_validators.ts: the same schemas, order and answers as
  * @hono/zod-openapi's, without their per-request overhead); its body by the library's.
+ * A `GET` route may come with a cached read (`RouteOptions.cachedRead`): the kernel
+ * then answers its plain requests from memory before the framework runs
+ * (http/cached_reads.ts), and the route stays mounted for every other request.
  */
-import type { RouteConfig } from "@hono/zod-openapi";
+import type { RouteConfig, z } from "@hono/zod-openapi";
 import type { MiddlewareHandler } from "hono";
 import { bodyLimit } from "hono/body-limit";
 import { ROLES_EXTENSION } from "./auth/openapi_security.js";
@@ -29,12 +32,14 @@ import { requireRoles } from "./auth/require_roles.js";
 import { isRole, type Role } from "./auth/roles.js";
 import { problemResponses } from "../contracts/http.js";
 import { ProblemError } from "../contracts/problem.js";
+import type { CachedReadRoute } from "./http/cached_reads.js";
 import { chainMiddleware } from "./http/compose_chain.js";
+import { isCostly } from "./http/costly_routes.js";
 import { handleError } from "./problems.js";
 import { jsonBodyLimit } from "./http/json_body.js";
-import { requestValidators, type ValidationHook } from "./http/request_validators.js";
+import { headerKeysOf, requestValidators, type ValidationHook } from "./http/request_validators.js";
 import type { RouteGuards } from "./http/route_guards.js";
-import type { KernelApp, RouteRegistrar } from "./plugin_api/routes.js";
+import type { CachedRead, KernelApp, RouteOptions, RouteRegistrar } from "./plugin_api/routes.js";
 import { PluginLoadError } from "./plugin_order.js";
 
 interface CollectedRoute {
@@ -43,6 +48,57 @@ interface CollectedRoute {
   readonly handler: unknown;
   /** The roles any one of which allows the call. */
   readonly roles: readonly Role[];
+  readonly options: RouteOptions | undefined;
+}
+
+/** The pattern the framework routes `path` (`/a/{b}`) under (`/a/:b`), as @hono/zod-openapi converts it. */
+export function frameworkPattern(path: string): string {
+  return path.replaceAll(/\/{(.+?)}/g, "/:$1");
+}
+
+/**
+ * The cached read of `collected` as the kernel answers it (http/cached_reads.ts);
+ * throws PluginLoadError when the route is not one it can answer exactly: a `GET`
+ * with path parameters, no body, query or cookies, no required header, no middleware
+ * of its own, not costly. `earlier` are the routes mounted before it.
+ */
+function cachedReadRouteOf(
+  prefix: string,
+  collected: CollectedRoute,
+  read: CachedRead,
+  earlier: readonly CollectedRoute[],
+): CachedReadRoute {
+  const { plugin, route, roles } = collected;
+  const name = `plugin "${plugin}": operation ${route.operationId}`;
+  const refuse = (why: string): never => {
+    throw new PluginLoadError(`${name} has a cached read, but ${why}`);
+  };
+  const request = route.request ?? {};
+  if (route.method !== "get") refuse("it is not a GET");
+  if (request.body || request.query || request.cookies) refuse("it reads a body, a query or cookies");
+  if (route.middleware) refuse("it has middleware of its own");
+  if (isCostly(route)) refuse("it is costly (it runs under the concurrency cap)");
+  const params = request.params as z.ZodType | undefined;
+  if (!params) refuse("it has no path parameters");
+  let headers: string[] = [];
+  if (request.headers) {
+    const keys = Array.isArray(request.headers) ? undefined : headerKeysOf(request.headers as z.ZodType);
+    const none = keys && (request.headers as z.ZodType).safeParse({}).success;
+    if (!keys || !none) refuse("its headers are not one object of optional headers");
+    headers = (keys ?? []).map(([lower]) => lower);
+  }
+  const template = `${prefix}${route.path}`;
+  return {
+    template,
+    label: frameworkPattern(template),
+    roles,
+    params: params as z.ZodType,
+    headers,
+    before: earlier
+      .filter((r) => r.route.method === "get" && r.route.path !== route.path)
+      .map((r) => `${prefix}${r.route.path}`),
+    read,
+  };
 }
 
 /**
@@ -90,6 +146,7 @@ export function compareRoutePaths(a: string, b: string): number {
 export class RouteCollector {
   readonly #routes: CollectedRoute[] = [];
   readonly #operationIds = new Map<string, string>();
+  readonly #cachedReads: CachedReadRoute[] = [];
   #sealed = false;
 
   constructor(
@@ -104,7 +161,7 @@ export class RouteCollector {
   /** The registrar one plugin uses. */
   registrarFor(plugin: string): RouteRegistrar {
     return {
-      openapi: (route, handler) => {
+      openapi: (route, handler, options) => {
         if (this.#sealed) {
           throw new PluginLoadError(
             `plugin "${plugin}" added route ${route.method.toUpperCase()} ${route.path} after start`,
@@ -120,7 +177,7 @@ export class RouteCollector {
         if (owner) throw new PluginLoadError(`plugin "${plugin}": operationId ${id} is already used by "${owner}"`);
         const roles = declaredRoles(plugin, route);
         this.#operationIds.set(id, plugin);
-        this.#routes.push({ plugin, route, handler, roles });
+        this.#routes.push({ plugin, route, handler, roles, options });
       },
     };
   }
@@ -129,6 +186,10 @@ export class RouteCollector {
   mount(app: KernelApp): void {
     this.#sealed = true;
     const ordered = [...this.#routes].sort((x, y) => compareRoutePaths(x.route.path, y.route.path));
+    for (const [i, collected] of ordered.entries()) {
+      const read = collected.options?.cachedRead;
+      if (read) this.#cachedReads.push(cachedReadRouteOf(this.prefix, collected, read, ordered.slice(0, i)));
+    }
     for (const { route, handler, roles } of ordered) {
       const json = hasJsonBody(route);
       const extra = problemResponses(
@@ -172,6 +233,11 @@ export class RouteCollector {
       };
       (app.openapi as (r: RouteConfig, h: unknown) => void)(mounted, handler);
     }
+  }
+
+  /** The routes whose cached reads the kernel answers (once mounted). */
+  get cachedReads(): readonly CachedReadRoute[] {
+    return this.#cachedReads;
   }
 
   /**

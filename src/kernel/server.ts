@@ -12,6 +12,10 @@
  * On SIGTERM or SIGINT the server stops accepting connections, refuses new requests
  * on open ones with 503 (shutdown_gate.ts), lets in-flight requests finish, then closes
  * the plugins and stores. A second signal, or RMOS_SHUTDOWN_TIMEOUT_MS, forces the exit.
+ *
+ * Before the app, the kernel's answer of cached reads (http/cached_reads.ts) answers
+ * the plain `GET`s it can answer exactly as the app would; every other request, and
+ * every one it declines, goes to the app untouched.
  */
 import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
@@ -29,16 +33,44 @@ export interface RunningServer {
   close(): Promise<void>;
 }
 
+export interface ListenOptions {
+  /** Answer cached reads before the framework (default: when the kernel has them, `kernel.cachedReads`). */
+  readonly cachedReads?: boolean;
+}
+
 /** Starts serving `kernel` (already started) on its configured host and port. */
-export async function listen(kernel: Kernel): Promise<RunningServer> {
+export async function listen(kernel: Kernel, options: ListenOptions = {}): Promise<RunningServer> {
   const limits = kernel.config.limits;
   const linger = { lingerMs: limits.lingerMs, lingerBytes: limits.lingerBytes };
   const gate = new ShutdownGate();
   const app = getRequestListener(kernel.app.fetch, { autoCleanupIncoming: false });
   const ServerResponse = lingeringResponseClass({ ...linger, closeAlways: () => gate.stopping });
+  const cached = options.cachedReads === false ? undefined : kernel.cachedReads;
   const server = createServer({ ...serverOptionsFor(limits), ServerResponse }, (incoming, outgoing) => {
     if (gate.refuse(incoming, outgoing)) return;
-    void app(incoming, outgoing);
+    let answering: false | Promise<boolean> | undefined;
+    try {
+      answering = cached?.serve(incoming, outgoing, gate);
+    } catch (error) {
+      // Nothing was written: the framework answers (a fault here must not cost the request).
+      kernel.logger.error({ err: error }, "cached read failed; answered by the framework");
+      answering = false;
+    }
+    if (!answering) {
+      void app(incoming, outgoing);
+      return;
+    }
+    answering.then(
+      (answered) => {
+        if (!answered) void app(incoming, outgoing);
+      },
+      (error) => {
+        // Nothing written yet: the framework answers (its error handler included); else the answer is cut.
+        kernel.logger.error({ err: error }, "cached read failed");
+        if (!outgoing.headersSent) void app(incoming, outgoing);
+        else outgoing.destroy(error as Error);
+      },
+    );
   });
   applyConnectionLimits(server, limits);
   answerClientErrors(server, linger);

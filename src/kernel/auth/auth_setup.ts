@@ -2,12 +2,13 @@
  * Building the authentication middleware from the settings: the token verifier over
  * the token store, and — when an identity provider is configured — the JWT verifier
  * over its key set (by URL or by file). This is the one call the kernel makes:
- * `app.use("*", createAuthMiddleware(loadAuthConfig(env, host), tokenStore))`.
+ * `app.use("*", createAuthMiddleware(loadAuthConfig(env, host), tokenStore))`; the kernel's answer of
+ * cached reads uses the same check (`createCredentialChecker`).
  */
 import type { MiddlewareHandler } from "hono";
 import type { TokenStore } from "../../contracts/ports/token_store.js";
 import type { AuthConfig } from "./auth_config.js";
-import { type AuthEnv, authenticate } from "./authenticate.js";
+import { type AuthEnv, authenticateWith, type CredentialChecker, credentialChecker } from "./authenticate.js";
 import { jwksFromFile, jwksFromUrl, type RemoteJwksOptions } from "./jwks_source.js";
 import { JwtVerifier } from "./jwt_verifier.js";
 import { TokenVerifier } from "./token_verifier.js";
@@ -35,6 +36,25 @@ export function createJwtVerifier(config: AuthConfig, options: AuthSetupOptions 
 }
 
 /**
+ * The credential check for `config`, against `store`; `isPublic` (default: the
+ * kernel's probes) says which requests need no credential.
+ */
+export function createCredentialChecker(
+  config: AuthConfig,
+  store: TokenStore,
+  options: AuthSetupOptions = {},
+  isPublic?: (method: string, path: string) => boolean,
+): CredentialChecker {
+  const jwt = createJwtVerifier(config, options);
+  return credentialChecker({
+    mode: config.mode,
+    tokens: new TokenVerifier(store, options.now),
+    ...(jwt ? { jwt } : {}),
+    ...(isPublic ? { isPublic } : {}),
+  });
+}
+
+/**
  * The authentication middleware for `config`, checking tokens against `store`;
  * `isPublic` (default: the kernel's probes) says which requests need no credential.
  */
@@ -44,11 +64,5 @@ export function createAuthMiddleware(
   options: AuthSetupOptions = {},
   isPublic?: (method: string, path: string) => boolean,
 ): MiddlewareHandler<AuthEnv> {
-  const jwt = createJwtVerifier(config, options);
-  return authenticate({
-    mode: config.mode,
-    tokens: new TokenVerifier(store, options.now),
-    ...(jwt ? { jwt } : {}),
-    ...(isPublic ? { isPublic } : {}),
-  });
+  return authenticateWith(createCredentialChecker(config, store, options, isPublic));
 }

@@ -12,9 +12,14 @@ import { forbidden } from "./auth_problems.js";
 import type { Principal } from "./principal.js";
 import { allows, type Role } from "./roles.js";
 
+/** Whether `principal` holds one of `roles` (the one check, also made by the kernel's answer of cached reads). */
+export function holdsRoles(principal: Principal, roles: readonly Role[]): boolean {
+  return allows(roles, principal.roles);
+}
+
 /** Throws the 403 unless `principal` holds one of `roles`. */
 export function assertRoles(principal: Principal, roles: readonly Role[]): void {
-  if (!allows(roles, principal.roles)) throw forbidden(roles);
+  if (!holdsRoles(principal, roles)) throw forbidden(roles);
 }
 
 /** Route middleware: the principal must hold one of `roles`. */

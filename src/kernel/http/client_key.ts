@@ -18,10 +18,14 @@ interface NodeBindings {
   readonly incoming?: { readonly socket?: { readonly remoteAddress?: string } };
 }
 
+/** The key of a request by `principal` from peer `address`, or undefined when it has no client. */
+export function clientKey(principal: Principal | undefined, address: string | undefined): string | undefined {
+  if (principal && principal.via !== "anonymous" && principal.id.length > 0) return `principal:${principal.id}`;
+  return address ? `addr:${address}` : undefined;
+}
+
 /** The key a request's limits are counted under, or undefined when it has no client. */
 export function clientKeyOf(c: Context): string | undefined {
   const principal = (c.get as (key: string) => unknown)(PRINCIPAL_VARIABLE) as Principal | undefined;
-  if (principal && principal.via !== "anonymous" && principal.id.length > 0) return `principal:${principal.id}`;
-  const address = (c.env as NodeBindings | undefined)?.incoming?.socket?.remoteAddress;
-  return address ? `addr:${address}` : undefined;
+  return clientKey(principal, (c.env as NodeBindings | undefined)?.incoming?.socket?.remoteAddress);
 }

@@ -63,20 +63,44 @@ export class TokenBuckets {
   }
 }
 
-/** Middleware: 429 + Retry-After once a client's bucket is empty; `rate` 0 turns it off. */
-export function rateLimit(rate: number, burst: number): MiddlewareHandler | undefined {
-  if (rate <= 0) return undefined;
-  const buckets = new TokenBuckets(rate, burst);
-  return async (c, next) => {
-    const key = clientKeyOf(c);
-    const wait = key === undefined ? 0 : buckets.take(key);
-    if (wait > 0) {
-      const seconds = Math.max(1, Math.ceil(wait));
-      throw new ProblemError(429, `too many requests from this client; retry in ${seconds} s`, {
-        slug: "rate-limited",
-        headers: { "Retry-After": String(seconds) },
-      });
-    }
-    await next();
-  };
+/** The 429 problem of a client that must wait `seconds` (whole seconds, at least 1). */
+export function rateLimited(seconds: number): ProblemError {
+  return new ProblemError(429, `too many requests from this client; retry in ${seconds} s`, {
+    slug: "rate-limited",
+    headers: { "Retry-After": String(seconds) },
+  });
+}
+
+/**
+ * One kernel's rate limit: `admit` takes a token for a client key (the one check, used
+ * by the route middleware and by the kernel's answer of cached reads, http/cached_reads.ts),
+ * `middleware` refuses with 429 + Retry-After once a client's bucket is empty.
+ */
+export class RateLimit {
+  readonly #buckets: TokenBuckets;
+  readonly middleware: MiddlewareHandler;
+
+  constructor(rate: number, burst: number) {
+    this.#buckets = new TokenBuckets(rate, burst);
+    this.middleware = async (c, next) => {
+      const seconds = this.admit(clientKeyOf(c));
+      if (seconds > 0) throw rateLimited(seconds);
+      await next();
+    };
+  }
+
+  /**
+   * Takes a token for `key`: 0 when the request may go on, else the whole seconds (at
+   * least 1) until one is back — nothing is taken then, so asking again does not cost
+   * the client a second token. A request without a key (no client) is not limited.
+   */
+  admit(key: string | undefined): number {
+    const wait = key === undefined ? 0 : this.#buckets.take(key);
+    return wait > 0 ? Math.max(1, Math.ceil(wait)) : 0;
+  }
+}
+
+/** The rate limit of `rate` tokens a second and `burst` saved; `rate` 0 turns it off. */
+export function rateLimit(rate: number, burst: number): RateLimit | undefined {
+  return rate > 0 ? new RateLimit(rate, burst) : undefined;
 }

@@ -62,7 +62,7 @@ function queryValue(c: Context): Record<string, string | string[]> {
  * it is a plain object schema that drops unknown keys (so that headers it does not
  * name cannot change its result); undefined otherwise.
  */
-function headerKeysOf(schema: AnySchema): Array<readonly [lower: string, key: string]> | undefined {
+export function headerKeysOf(schema: AnySchema): Array<readonly [lower: string, key: string]> | undefined {
   if (!(schema instanceof z.ZodObject)) return undefined;
   if (schema._zod.def.catchall !== undefined) return undefined;
   return Object.keys(schema.shape).map((key) => [key.toLowerCase(), key] as const);

@@ -12,8 +12,8 @@ import type { HttpLimits } from "../config.js";
 import { ConcurrencyGate, concurrencyCap } from "./concurrency_gate.js";
 import { isCostly } from "./costly_routes.js";
 import { jsonShapeLimit } from "./json_shape.js";
-import { rateLimit } from "./rate_limit.js";
-import { requestTargetLimit } from "./request_target.js";
+import { type RateLimit, rateLimit } from "./rate_limit.js";
+import { requestTargetLimit, type TargetLimits } from "./request_target.js";
 
 export interface RouteGuards {
   /**
@@ -27,11 +27,16 @@ export interface RouteGuards {
   ): MiddlewareHandler[];
   /** The problem statuses the guards can answer on `route`. */
   statuses(route: RouteConfig): number[];
+  /** The request-target limits (the checks the first guard makes). */
+  readonly target: TargetLimits;
+  /** The rate limit the second guard applies, when it is on. */
+  readonly rate: RateLimit | undefined;
 }
 
 /** Builds the guards of one kernel (one rate-limit table and one costly gate per kernel). */
 export function createRouteGuards(limits: HttpLimits): RouteGuards {
-  const target = requestTargetLimit(limits.maxUrlLength, limits.maxQueryParams);
+  const targetLimits: TargetLimits = { maxLength: limits.maxUrlLength, maxParams: limits.maxQueryParams };
+  const target = requestTargetLimit(targetLimits.maxLength, targetLimits.maxParams);
   const rate = rateLimit(limits.rateLimitPerSecond, limits.rateLimitBurst);
   const shape = jsonShapeLimit({
     maxDepth: limits.jsonMaxDepth,
@@ -41,10 +46,12 @@ export function createRouteGuards(limits: HttpLimits): RouteGuards {
   });
   const cap = concurrencyCap(new ConcurrencyGate(limits.costlyConcurrency, limits.costlyQueue, limits.costlyQueueMs));
   return {
+    target: targetLimits,
+    rate,
     chain(route, bodyLimit, authorize = []) {
       return [
         target,
-        ...(rate ? [rate] : []),
+        ...(rate ? [rate.middleware] : []),
         ...authorize,
         ...(bodyLimit ? [bodyLimit, shape] : []),
         ...(isCostly(route) ? [cap] : []),

@@ -318,7 +318,7 @@ export class EmbeddedRunStore implements RunStore {
     });
     if (outcome === "exists") throw new RunAlreadyExistsError(artifact.run_id);
     const stored = storedRunOf(bytes, sha256);
-    this.cache.set(artifact.run_id, stored);
+    this.cache.set(artifact.run_id, stored, artifact.schema_version);
     return stored;
   }
 
@@ -328,7 +328,7 @@ export class EmbeddedRunStore implements RunStore {
     const row = this.#idx.get(runId);
     if (!row) return undefined;
     const stored = await this.#readChecked(runId, row.location, row.file_sha256);
-    this.cache.set(runId, stored);
+    this.cache.set(runId, stored, stored.artifact.schema_version);
     return stored;
   }
 

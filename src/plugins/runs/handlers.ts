@@ -6,7 +6,8 @@ import { ifNoneMatches } from "../../contracts/etag.js";
 import { API_BASE } from "../../kernel/plugin_api/routes.js";
 import { ProblemError } from "../../contracts/problem.js";
 import { principalOf } from "../../kernel/plugin_api/auth.js";
-import type { RouteRegistrar } from "../../kernel/plugin_api/routes.js";
+import type { CachedRead, RouteRegistrar } from "../../kernel/plugin_api/routes.js";
+import { runAnswerHeaders } from "./cached_get.js";
 import { IdempotencyGate } from "./idempotency.js";
 import {
   createRunRoute,
@@ -18,8 +19,11 @@ import {
 } from "./routes.js";
 import type { RunsService } from "./service.js";
 
-/** Registers the runs routes with their handlers. */
-export function registerRunsRoutes(r: RouteRegistrar, service: RunsService): void {
+/**
+ * Registers the runs routes with their handlers; `cachedGet` (cached_get.ts) lets the
+ * kernel answer a cached `GET /runs/{run_id}` before the framework.
+ */
+export function registerRunsRoutes(r: RouteRegistrar, service: RunsService, cachedGet?: CachedRead): void {
   r.openapi(createRunRoute, async (c) => {
     const key = c.req.valid("header")["idempotency-key"];
     if (key !== undefined) IdempotencyGate.checkKey(key);
@@ -39,19 +43,21 @@ export function registerRunsRoutes(r: RouteRegistrar, service: RunsService): voi
 
   r.openapi(listRunsRoute, async (c) => c.json(await service.list(c.req.valid("query")), 200));
 
-  r.openapi(getRunRoute, async (c) => {
-    const run = await service.get(c.req.valid("param").run_id);
-    const etag = `"${run.sha256}"`;
-    if (ifNoneMatches(c.req.valid("header")["if-none-match"], etag)) {
-      return c.body(null, 304, { etag }) as never;
-    }
-    // The stored bytes as they are (no copy), with a plain header object: the node
-    // adapter writes such a Response without building Web Headers.
-    return new Response(run.bytes as Uint8Array<ArrayBuffer>, {
-      status: 200,
-      headers: { "content-type": "application/json", etag },
-    }) as never;
-  });
+  r.openapi(
+    getRunRoute,
+    async (c) => {
+      const run = await service.get(c.req.valid("param").run_id);
+      const headers = runAnswerHeaders(run.sha256);
+      const etag = headers.etag as string;
+      if (ifNoneMatches(c.req.valid("header")["if-none-match"], etag)) {
+        return c.body(null, 304, { etag }) as never;
+      }
+      // The stored bytes as they are (no copy), with a plain header object: the node
+      // adapter writes such a Response without building Web Headers.
+      return new Response(run.bytes as Uint8Array<ArrayBuffer>, { status: 200, headers }) as never;
+    },
+    cachedGet ? { cachedRead: cachedGet } : undefined,
+  );
 
   r.openapi(verifyRunRoute, async (c) => c.json(await service.verify(c.req.valid("param").run_id), 200));
 

@@ -18,6 +18,7 @@ import { LOG_RECORD_SOURCES } from "../../contracts/ports/log_record_sources.js"
 import { TRANSPARENCY_LOG } from "../../contracts/ports/transparency_log.js";
 import { bind, definePlugin, late, optional } from "../../kernel/plugin_api/plugin.js";
 import { registerCacheMetrics } from "./cache_metrics.js";
+import { cachedGetRun } from "./cached_get.js";
 import { reindexCommand, verifyCommand } from "./commands.js";
 import { coreRunVerifier } from "./core_verifier.js";
 import { registerRunsRoutes } from "./handlers.js";
@@ -69,7 +70,7 @@ export const runsPlugin = definePlugin({
         bind(RUN_VERIFIERS, verifiers),
         bind(IDEMPOTENCY_STORE, storage.idempotency),
       ],
-      routes: (r) => registerRunsRoutes(r, service),
+      routes: (r) => registerRunsRoutes(r, service, cachedGetRun(storage.cache, upcaster)),
       start: () => storage.open(),
       close: () => storage.close(),
     };

@@ -278,7 +278,7 @@ export class PostgresRunStore implements RunStore {
       }
     }
     const stored = storedRunOf(bytes, sha256);
-    this.#cache.set(artifact.run_id, stored);
+    this.#cache.set(artifact.run_id, stored, artifact.schema_version);
     return stored;
   }
 
@@ -293,7 +293,7 @@ export class PostgresRunStore implements RunStore {
     const row = rows[0];
     if (!row) return undefined;
     const stored = this.#checked(runId, row.partition ?? "runs_artifacts", row.bytes, row.sha256);
-    this.#cache.set(runId, stored);
+    this.#cache.set(runId, stored, stored.artifact.schema_version);
     return stored;
   }
 

@@ -9,9 +9,11 @@
 import type { StoredArtifact, StoredRun } from "../../contracts/ports/run_store.js";
 import { ByteLruCache } from "./lru_cache.js";
 
-interface CachedBytes {
+/** A cached run's bytes, their SHA-256, and the schema version they are in when the store knew it. */
+export interface CachedBytes {
   readonly bytes: Buffer;
   readonly sha256: string;
+  readonly schemaVersion: string | undefined;
 }
 
 /**
@@ -53,14 +55,20 @@ export class StoredRunCache {
     return hit && storedRunOf(hit.bytes, hit.sha256);
   }
 
+  /** The cached bytes of `runId` as they are (no view made), marked as recently used; or undefined. */
+  peek(runId: string): CachedBytes | undefined {
+    return this.#lru.get(runId);
+  }
+
   /**
-   * Keeps a checked run's bytes (not its parsed artifact). Bytes that are a view into a
+   * Keeps a checked run's bytes (not its parsed artifact), and the schema version of
+   * the artifact when the caller has it at hand (`peek` answers it). Bytes that are a view into a
    * larger allocation — a small Buffer made from a string is a slice of Node's shared
    * 8 KiB pool — are copied into one of their own size first: a cached slice would keep
    * the whole slab alive (seen in the soak as twice the budget held).
    */
-  set(runId: string, run: Pick<StoredRun, "bytes" | "sha256">): void {
-    this.#lru.set(runId, { bytes: ownAllocation(run.bytes), sha256: run.sha256 });
+  set(runId: string, run: Pick<StoredRun, "bytes" | "sha256">, schemaVersion?: string): void {
+    this.#lru.set(runId, { bytes: ownAllocation(run.bytes), sha256: run.sha256, schemaVersion });
   }
 
   /** Bytes held. */
