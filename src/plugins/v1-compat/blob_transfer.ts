@@ -12,11 +12,11 @@
  * for clients, not for the installation's own history.
  */
 import { createHash } from "node:crypto";
-import { createReadStream, readFileSync, statSync } from "node:fs";
-import fs from "node:fs/promises";
+import { statSync } from "node:fs";
 import path from "node:path";
 import { SHA256_PATTERN } from "../../contracts/ids.js";
 import { BlobDigestMismatchError, type BlobStore } from "../../contracts/ports/blob_store.js";
+import { openQuietly, readFileQuietlySync } from "./quiet_reads.js";
 
 /** What was found for a referenced blob in the v1 store. */
 export type BlobPresence = "present" | "missing" | "elsewhere";
@@ -65,11 +65,20 @@ export class BlobTransfer {
   /**
    * The v1 file's bytes: read synchronously when tiny (one call of microseconds instead
    * of four thread-pool round trips: most v1 attachments are a few KiB of G-code), in one
-   * piece when small, else as a stream.
+   * piece when small, else as a stream; without touching its access time (quiet_reads.ts).
    */
   async #body(source: string, size: number): Promise<AsyncIterable<Uint8Array>> {
-    if (size > WHOLE_READ_BYTES) return createReadStream(source, { highWaterMark: WHOLE_READ_BYTES });
-    const bytes = size <= SYNC_READ_BYTES ? readFileSync(source) : await fs.readFile(source);
+    let bytes: Buffer;
+    if (size <= SYNC_READ_BYTES) bytes = readFileQuietlySync(source);
+    else {
+      const handle = await openQuietly(source);
+      if (size > WHOLE_READ_BYTES) return handle.createReadStream({ highWaterMark: WHOLE_READ_BYTES });
+      try {
+        bytes = await handle.readFile();
+      } finally {
+        await handle.close();
+      }
+    }
     return (async function* () {
       yield bytes;
     })();

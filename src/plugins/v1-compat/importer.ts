@@ -34,9 +34,10 @@ import { RunAlreadyExistsError, type RunStore, type StoredArtifact } from "../..
 import { GroupSync } from "../../kernel/plugin_api/storage.js";
 import type { Logger } from "../../kernel/plugin_api/plugin.js";
 import { BlobTransfer } from "./blob_transfer.js";
+import { DuplicateKeys, isEarlierRecordOfSameFile, isThisRecord } from "./duplicate_keys.js";
 import { ImportJournal } from "./import_journal.js";
 import { KeptAside } from "./kept_aside.js";
-import { v1ProvenanceOf, type V1RecordLocation } from "./provenance.js";
+import { type V1Provenance, v1ProvenanceOf, type V1RecordLocation } from "./provenance.js";
 import { removeStaleTemps } from "./stale_temps.js";
 import { TaskPool } from "./task_pool.js";
 import {
@@ -138,6 +139,8 @@ type Outcome =
       readonly runId: string;
       readonly flags: string[];
       readonly noted: boolean;
+      /** Whether the store now holds a run imported from exactly this record (see duplicate_keys.ts). */
+      readonly shownByStore: boolean;
     }
   | { readonly kind: "kept_aside"; readonly failure: ImportFailure };
 
@@ -244,7 +247,7 @@ export class V1Importer {
     };
 
     const pool = new TaskPool(options.concurrency ?? DEFAULT_IMPORT_CONCURRENCY);
-    const seen = new Set<string>();
+    const keys = new DuplicateKeys();
     let bytesRead = 0;
     const importAll = async (): Promise<void> => {
       try {
@@ -256,9 +259,13 @@ export class V1Importer {
         );
         for await (const entry of entries) {
           report.total++;
-          const duplicate = seen.has(entry.key);
-          seen.add(entry.key);
-          await pool.run(async () => tally(await this.#process(entry, duplicate, run)));
+          const duplicate = keys.metBefore(entry.key);
+          if (!duplicate) keys.started(entry.key);
+          await pool.run(async () => {
+            const outcome = await this.#process(entry, duplicate, run);
+            if (!duplicate) keys.settled(entry.key, outcome.kind !== "kept_aside" && outcome.shownByStore);
+            tally(outcome);
+          });
         }
         await pool.drain();
       } catch (error) {
@@ -304,17 +311,23 @@ export class V1Importer {
     return { kind: "kept_aside", failure: { key: entry.key, offset: entry.offset, reason, kept_aside: location } };
   }
 
-  /** A run with the record's id is stored: the same record (already present) or another one (kept aside). */
-  async #alreadyStored(entry: V1Entry, recordSha256: string, run: ImportRun): Promise<Outcome> {
-    const stored = await this.deps.store.get(entry.key);
-    if (!stored) throw new Error(`run ${entry.key} was reported as stored but cannot be read`);
-    const provenance = v1ProvenanceOf(stored.artifact);
+  /**
+   * A run with the record's id is stored (`provenance`: its v1 provenance, if any): the
+   * same record (already present) or another one (kept aside).
+   */
+  async #alreadyStored(
+    entry: V1Entry,
+    recordSha256: string,
+    run: ImportRun,
+    provenance: V1Provenance | undefined,
+  ): Promise<Outcome> {
     if (provenance?.v1_record_sha256 === recordSha256) {
       return {
         kind: "already_present",
         runId: entry.key,
         flags: [...provenance.flags],
         noted: provenance.notes.length > 0,
+        shownByStore: isThisRecord(provenance, run.runsJsonSha256, entry.offset),
       };
     }
     const what = provenance
@@ -323,15 +336,26 @@ export class V1Importer {
     return this.#keepAside(entry, `run ${entry.key} is already stored, ${what}`, run);
   }
 
+  /** The stored artifact of a run the store reported as stored. */
+  async #storedArtifact(runId: string): Promise<StoredArtifact> {
+    const stored = await this.deps.store.get(runId);
+    if (!stored) throw new Error(`run ${runId} was reported as stored but cannot be read`);
+    return stored.artifact;
+  }
+
+  /**
+   * `duplicate`: a record under this key was read before and is still known in memory
+   * (duplicate_keys.ts); the others are recognised by the stored run's provenance.
+   */
   async #process(entry: V1Entry, duplicate: boolean, run: ImportRun): Promise<Outcome> {
     if (!entry.ok) return this.#keepAside(entry, `the record is not valid JSON: ${entry.error}`, run);
-    if (duplicate) {
-      return this.#keepAside(
+    const keepDuplicateAside = () =>
+      this.#keepAside(
         entry,
         `duplicate key ${JSON.stringify(entry.key)} in runs.json: the first record under it was taken; this later one is kept aside for review (Python's json.load would have kept the last)`,
         run,
       );
-    }
+    if (duplicate) return keepDuplicateAside();
     if (!LEGACY_RUN_ID_PATTERN.test(entry.key)) {
       return this.#keepAside(
         entry,
@@ -339,10 +363,18 @@ export class V1Importer {
         run,
       );
     }
+    // A run stored under this key imported from an earlier record of this runs.json:
+    // this record is a later one under the same key.
+    const storedProvenance = (await this.deps.store.has(entry.key))
+      ? v1ProvenanceOf(await this.#storedArtifact(entry.key))
+      : null;
+    if (storedProvenance && isEarlierRecordOfSameFile(storedProvenance, run.runsJsonSha256, entry.offset)) {
+      return keepDuplicateAside();
+    }
     const record = entry.value;
     if (!(record instanceof Map)) return this.#keepAside(entry, "the record is not a JSON object", run);
     const recordSha256 = sha256Hex(entry.raw);
-    if (await this.deps.store.has(entry.key)) return this.#alreadyStored(entry, recordSha256, run);
+    if (storedProvenance !== null) return this.#alreadyStored(entry, recordSha256, run, storedProvenance);
 
     const location: V1RecordLocation = {
       runs_json_sha256: run.runsJsonSha256,
@@ -384,12 +416,15 @@ export class V1Importer {
       runId: entry.key,
       flags: [...(provenance?.flags ?? [])],
       noted: (provenance?.notes.length ?? 0) > 0,
+      shownByStore: !run.dryRun,
     };
     if (run.dryRun) return imported;
     try {
       await this.deps.store.create(artifact);
     } catch (error) {
-      if (error instanceof RunAlreadyExistsError) return this.#alreadyStored(entry, recordSha256, run);
+      if (error instanceof RunAlreadyExistsError) {
+        return this.#alreadyStored(entry, recordSha256, run, v1ProvenanceOf(await this.#storedArtifact(entry.key)));
+      }
       throw error;
     }
     return imported;
