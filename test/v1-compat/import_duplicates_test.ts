@@ -15,27 +15,7 @@ import path from "node:path";
 import { after, before, describe, test } from "node:test";
 import type { ImportReport } from "../../src/plugins/v1-compat/importer.js";
 import { tempDir } from "../../src/testing/test_kernel.js";
-import { type Json, migrate } from "./support.js";
-
-function v1Record(id: string, extra: Json = {}): Json {
-  return {
-    run_id: id,
-    created_at_utc: "2025-11-03T10:00:00.000001+00:00",
-    mode: "rosette",
-    tool_id: "tool_vbit_60",
-    status: "OK",
-    request_summary: { design_id: "design_0007" },
-    feasibility: { material: "maple", depth_mm: 1.5 },
-    decision: { risk_level: "GREEN", score: 0.9, block_reason: null, warnings: [], details: {} },
-    request_hash: null,
-    toolpaths_hash: null,
-    gcode_hash: null,
-    outputs: { gcode_text: null, toolpaths: null, opplan_json: null },
-    attachments: [],
-    meta: { operator: "ana" },
-    ...extra,
-  };
-}
+import { type Json, migrate, v1Record } from "./support.js";
 
 const j = (v: unknown) => JSON.stringify(v, null, 2);
 const NO_FEASIBILITY = (id: string) => {

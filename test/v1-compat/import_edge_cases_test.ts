@@ -18,7 +18,7 @@ import { RUN_STORE } from "../../src/contracts/ports/run_store.js";
 import type { ImportReport } from "../../src/plugins/v1-compat/importer.js";
 import type { V1Provenance } from "../../src/plugins/v1-compat/provenance.js";
 import { tempDir } from "../../src/testing/test_kernel.js";
-import { account, migrate, snapshot, v1Cli, withKernel, type Json } from "./support.js";
+import { account, v1Record as baseV1Record, migrate, snapshot, v1Cli, withKernel, type Json } from "./support.js";
 
 const sha = (s: string) => createHash("sha256").update(s).digest("hex");
 
@@ -26,24 +26,9 @@ const GCODE_OK = "G21\nG1 X1 Y1\nM30\n";
 const GCODE_ALTERED = "G21\nG1 X2 Y2\nM30\n";
 const GCODE_ELSEWHERE = "G21\nG1 X3 Y3\nM30\n";
 
+/** A v1 record of these cases: the suite's plain record, its meta marked unpatched. */
 function v1Record(id: string, extra: Json = {}): Json {
-  return {
-    run_id: id,
-    created_at_utc: "2025-11-03T10:00:00.000001+00:00",
-    mode: "rosette",
-    tool_id: "tool_vbit_60",
-    status: "OK",
-    request_summary: { design_id: "design_0007" },
-    feasibility: { material: "maple", depth_mm: 1.5 },
-    decision: { risk_level: "GREEN", score: 0.9, block_reason: null, warnings: [], details: {} },
-    request_hash: null,
-    toolpaths_hash: null,
-    gcode_hash: null,
-    outputs: { gcode_text: null, toolpaths: null, opplan_json: null },
-    attachments: [],
-    meta: { operator: "ana", patched: false },
-    ...extra,
-  };
+  return baseV1Record(id, { meta: { operator: "ana", patched: false }, ...extra });
 }
 
 function attachment(text: string, filename: string): Json {

@@ -30,6 +30,27 @@ import { startTestKernel, type TestKernel } from "../../src/testing/test_kernel.
 // biome-ignore lint/suspicious/noExplicitAny: assertions read artifacts and reports loosely; a wrong guess fails the test
 export type Json = Record<string, any>;
 
+/** A plain valid v1 record (`extra` replaces top-level fields). */
+export function v1Record(id: string, extra: Json = {}): Json {
+  return {
+    run_id: id,
+    created_at_utc: "2025-11-03T10:00:00.000001+00:00",
+    mode: "rosette",
+    tool_id: "tool_vbit_60",
+    status: "OK",
+    request_summary: { design_id: "design_0007" },
+    feasibility: { material: "maple", depth_mm: 1.5 },
+    decision: { risk_level: "GREEN", score: 0.9, block_reason: null, warnings: [], details: {} },
+    request_hash: null,
+    toolpaths_hash: null,
+    gcode_hash: null,
+    outputs: { gcode_text: null, toolpaths: null, opplan_json: null },
+    attachments: [],
+    meta: { operator: "ana" },
+    ...extra,
+  };
+}
+
 /** `rmos v1 <args>` on `dataDir`. */
 export function v1Cli(dataDir: string, args: string[]): Promise<CliResult> {
   return runCli(["v1", ...args], { RMOS_DATA_DIR: dataDir });
