@@ -15,7 +15,7 @@ import path from "node:path";
 import { after, before, describe, test } from "node:test";
 import type { ImportReport } from "../../src/plugins/v1-compat/importer.js";
 import { tempDir } from "../../src/testing/test_kernel.js";
-import { type Json, migrate, v1Record } from "./support.js";
+import { migrate, v1Record } from "./support.js";
 
 const j = (v: unknown) => JSON.stringify(v, null, 2);
 const NO_FEASIBILITY = (id: string) => {
