@@ -40,9 +40,8 @@ export function targetRefusal(target: string, limits: TargetLimits): ProblemErro
   return undefined;
 }
 
-/** Middleware refusing a URL longer than `maxLength` characters or with more than `maxParams` query parameters. */
-export function requestTargetLimit(maxLength: number, maxParams: number): MiddlewareHandler {
-  const limits: TargetLimits = { maxLength, maxParams };
+/** Middleware refusing a URL longer than `limits.maxLength` characters or with more than `limits.maxParams` query parameters. */
+export function requestTargetLimit(limits: TargetLimits): MiddlewareHandler {
   return async (c, next) => {
     const url = c.req.url;
     const refusal = targetRefusal(url.slice(url.indexOf("/", url.indexOf("//") + 2)), limits);

@@ -36,7 +36,7 @@ export interface RouteGuards {
 /** Builds the guards of one kernel (one rate-limit table and one costly gate per kernel). */
 export function createRouteGuards(limits: HttpLimits): RouteGuards {
   const targetLimits: TargetLimits = { maxLength: limits.maxUrlLength, maxParams: limits.maxQueryParams };
-  const target = requestTargetLimit(targetLimits.maxLength, targetLimits.maxParams);
+  const target = requestTargetLimit(targetLimits);
   const rate = rateLimit(limits.rateLimitPerSecond, limits.rateLimitBurst);
   const shape = jsonShapeLimit({
     maxDepth: limits.jsonMaxDepth,
